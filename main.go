@@ -1,0 +1,40 @@
+// Command rollcall is one self-hosted binary: PocketBase plus ranked community
+// questions and the Durban valuation roll. main only wires things together.
+package main
+
+import (
+	"io/fs"
+	"log"
+	"os"
+
+	_ "time/tzdata" // time zones work on a bare machine and in the static image
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/spf13/cobra"
+
+	"github.com/rollcall/rollcall/config"
+	_ "github.com/rollcall/rollcall/migrations"
+	"github.com/rollcall/rollcall/ui"
+)
+
+func main() {
+	app := pocketbase.New()
+	cfg := config.New()
+	cfg.BindFlags(app.RootCmd.PersistentFlags())
+	app.RootCmd.PersistentPreRunE = func(*cobra.Command, []string) error { return cfg.Resolve() }
+
+	// Migrations are Go files compiled in; the dashboard never writes new ones.
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Automigrate: false})
+
+	public, err := fs.Sub(publicFiles, "pb_public")
+	if err != nil {
+		log.Fatal(err)
+	}
+	ui.Register(app, public)
+
+	if err := app.Start(); err != nil {
+		log.Println(err)
+		os.Exit(1)
+	}
+}
