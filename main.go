@@ -13,7 +13,9 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/spf13/cobra"
 
+	"github.com/rollcall/rollcall/commands"
 	"github.com/rollcall/rollcall/config"
+	"github.com/rollcall/rollcall/hooks"
 	_ "github.com/rollcall/rollcall/migrations"
 	"github.com/rollcall/rollcall/ui"
 )
@@ -31,7 +33,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	hooks.Register(app, cfg)
 	ui.Register(app, public)
+	app.RootCmd.AddCommand(commands.Seed(app), commands.Ranking(app, cfg))
 
 	if err := app.Start(); err != nil {
 		log.Println(err)

@@ -1,0 +1,68 @@
+package hooks
+
+import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rollcall/rollcall/config"
+	"github.com/rollcall/rollcall/questions"
+)
+
+// registerTally recounts the question behind every answer or vote write, in
+// the write's own transaction, whoever writes: REST, dashboard or Go code.
+func registerTally(app core.App, cfg *config.Config) {
+	recount := func(e *core.RecordEvent) error {
+		return inTransaction(e, func(txApp core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			ids := []string{e.Record.GetString(questions.FieldQuestion)}
+			if original := e.Record.Original().GetString(questions.FieldQuestion); original != ids[0] {
+				ids = append(ids, original) // only Go code can move a row; recount both
+			}
+			now := cfg.Now()
+			for _, id := range ids {
+				if _, err := questions.Refresh(txApp, id, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for _, collection := range []string{questions.Answers, questions.Votes} {
+		app.OnRecordCreateExecute(collection).BindFunc(recount)
+		app.OnRecordUpdateExecute(collection).BindFunc(recount)
+		app.OnRecordDeleteExecute(collection).BindFunc(recount)
+	}
+
+	app.OnRecordCreate(questions.Answers).BindFunc(func(e *core.RecordEvent) error {
+		trimFields(e.Record, "comment")
+		return e.Next()
+	})
+	app.OnRecordUpdate(questions.Answers).BindFunc(func(e *core.RecordEvent) error {
+		trimFields(e.Record, "comment")
+		return e.Next()
+	})
+
+	app.OnRecordValidate(questions.Answers, questions.Votes).BindFunc(func(e *core.RecordEvent) error {
+		if err := validateNotOwnQuestion(e.App, e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
+
+// validateNotOwnQuestion refuses, for everyone including superusers, an
+// answer or vote on the author's own question: it would be worth +10 to
+// their own ranking.
+func validateNotOwnQuestion(app core.App, r *core.Record) error {
+	q, err := app.FindRecordById(questions.Questions, r.GetString(questions.FieldQuestion))
+	if err != nil {
+		return nil // the relation field's own validation reports a missing question
+	}
+	if q.GetString(questions.FieldAuthor) == r.GetString(questions.FieldAuthor) {
+		return validation.Errors{questions.FieldQuestion: validation.NewError(
+			"validation_own_question", "You cannot answer or vote on your own question.")}
+	}
+	return nil
+}

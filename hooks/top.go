@@ -1,0 +1,140 @@
+package hooks
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/rollcall/rollcall/questions"
+)
+
+// TopPath is the home page's endpoint.
+const TopPath = "/api/questions/top"
+
+// TopResponse is the body of GET /api/questions/top.
+type TopResponse struct {
+	Items []questions.TopQuestion `json:"items"`
+}
+
+// topCache keeps the anonymous top 20, encoded, in memory. It changes only
+// when a question or an author's name does, so it is dropped when such a
+// write commits and refilled by the next reader. The generation counter stops
+// a reader that read before a commit from storing its stale copy after the
+// invalidation.
+type topCache struct {
+	mu      sync.Mutex
+	gen     uint64
+	items   []questions.TopQuestion
+	body    []byte
+	refills singleflight.Group
+}
+
+func (c *topCache) invalidate() {
+	c.mu.Lock()
+	c.gen++
+	c.items, c.body = nil, nil
+	c.mu.Unlock()
+}
+
+type topSnapshot struct {
+	items []questions.TopQuestion
+	body  []byte
+}
+
+func (c *topCache) get(app core.App) (topSnapshot, error) {
+	c.mu.Lock()
+	if c.body != nil {
+		snap := topSnapshot{c.items, c.body}
+		c.mu.Unlock()
+		return snap, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+
+	// One reader refills; the others arriving meanwhile share its result.
+	v, err, _ := c.refills.Do(strconv.FormatUint(gen, 10), func() (any, error) {
+		items, err := questions.Top(app, questions.TopLimit)
+		if err != nil {
+			return nil, err
+		}
+		body, err := json.Marshal(TopResponse{Items: items})
+		if err != nil {
+			return nil, fmt.Errorf("encode top questions: %w", err)
+		}
+		c.mu.Lock()
+		if c.gen == gen {
+			c.items, c.body = items, body
+		}
+		c.mu.Unlock()
+		return topSnapshot{items, body}, nil
+	})
+	if err != nil {
+		return topSnapshot{}, err
+	}
+	return v.(topSnapshot), nil
+}
+
+// registerTop serves the top 20 from memory, adding the signed-in user's own
+// vote and answer with one query.
+func registerTop(app core.App) {
+	cache := &topCache{}
+	dropCache := func(e *core.RecordEvent) error {
+		cache.invalidate()
+		return e.Next()
+	}
+	// After*Success hooks run once the write's transaction has committed:
+	// dropping the cache earlier would let a reader refill it with old rows.
+	app.OnRecordAfterCreateSuccess(questions.Questions).BindFunc(dropCache)
+	app.OnRecordAfterUpdateSuccess(questions.Questions, questions.Users).BindFunc(dropCache)
+	app.OnRecordAfterDeleteSuccess(questions.Questions, questions.Users).BindFunc(dropCache)
+	watchOtherProcesses(app, cache.invalidate)
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET(TopPath, func(e *core.RequestEvent) error {
+			snap, err := cache.get(e.App)
+			if err != nil {
+				return e.InternalServerError("Failed to load the top questions.", err)
+			}
+			e.Response.Header().Set("Vary", "Authorization")
+			if e.Auth == nil || e.Auth.Collection().Name != questions.Users {
+				e.Response.Header().Set("Cache-Control", "no-cache")
+				return e.Blob(http.StatusOK, "application/json", snap.body)
+			}
+			items, err := withMine(e.App, e.Auth.Id, snap.items)
+			if err != nil {
+				return e.InternalServerError("Failed to load your votes and answers.", err)
+			}
+			e.Response.Header().Set("Cache-Control", "private, no-store")
+			return e.JSON(http.StatusOK, TopResponse{Items: items})
+		})
+		return se.Next()
+	})
+}
+
+// withMine copies items and fills in userID's own vote and answer.
+func withMine(app core.App, userID string, items []questions.TopQuestion) ([]questions.TopQuestion, error) {
+	ids := make([]string, len(items))
+	for i := range items {
+		ids[i] = items[i].ID
+	}
+	votes, answers, err := questions.Mine(app, userID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]questions.TopQuestion, len(items))
+	for i, item := range items {
+		if v, ok := votes[item.ID]; ok {
+			item.MyVote = &v
+		}
+		if a, ok := answers[item.ID]; ok {
+			item.MyAnswer = &a
+		}
+		out[i] = item
+	}
+	return out, nil
+}

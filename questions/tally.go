@@ -1,0 +1,110 @@
+package questions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/rollcall/rollcall/ranking"
+)
+
+// countQuery recounts one question from its rows. The (question, …) indexes
+// on answers and votes make each subquery an index range scan.
+const countQuery = `SELECT
+	(SELECT COUNT(*) FROM answers WHERE question = {:id}) AS answers,
+	(SELECT COUNT(*) FROM votes WHERE question = {:id} AND kind = 'like') AS likes,
+	(SELECT COUNT(*) FROM votes WHERE question = {:id} AND kind = 'dislike') AS dislikes`
+
+// Count recounts a question's answers and votes. Pass the transaction's app:
+// a read through the outer app goes to the read pool and misses rows the
+// transaction has not committed yet.
+func Count(app core.App, questionID string) (ranking.Counts, error) {
+	var row struct {
+		Answers  int `db:"answers"`
+		Likes    int `db:"likes"`
+		Dislikes int `db:"dislikes"`
+	}
+	err := app.DB().NewQuery(countQuery).Bind(dbx.Params{"id": questionID}).One(&row)
+	if err != nil {
+		return ranking.Counts{}, fmt.Errorf("recount question %s: %w", questionID, err)
+	}
+	return ranking.Counts{Answers: row.Answers, Likes: row.Likes, Dislikes: row.Dislikes}, nil
+}
+
+// Apply writes counts and the ranking they give at now onto q, and reports
+// whether any stored value changed. The bonus is derived from today_ends, so
+// whichever write comes first after the day ends drops it, and none re-adds it.
+func Apply(q *core.Record, counts ranking.Counts, now time.Time) bool {
+	today := ranking.BonusApplies(q.GetDateTime(FieldTodayEnds).Time(), now)
+	score := ranking.Score(counts, today)
+	changed := q.GetInt(FieldAnswers) != counts.Answers ||
+		q.GetInt(FieldLikes) != counts.Likes ||
+		q.GetInt(FieldDislikes) != counts.Dislikes ||
+		q.GetBool(FieldToday) != today ||
+		q.GetInt(FieldRanking) != score
+	if changed {
+		q.Set(FieldAnswers, counts.Answers)
+		q.Set(FieldLikes, counts.Likes)
+		q.Set(FieldDislikes, counts.Dislikes)
+		q.Set(FieldToday, today)
+		q.Set(FieldRanking, score)
+	}
+	return changed
+}
+
+// StartDay sets a new question's counters to zero and its asking day to the
+// calendar day of now in loc.
+func StartDay(q *core.Record, now time.Time, loc *time.Location) {
+	end, _ := types.ParseDateTime(ranking.DayEnd(now, loc))
+	q.Set(FieldTodayEnds, end)
+	Apply(q, ranking.Counts{}, now)
+}
+
+type recountedKey struct{}
+
+// WithRecounted marks a save whose counters were just recounted in this
+// transaction, so the question's own update hook need not count again.
+func WithRecounted(ctx context.Context) context.Context {
+	return context.WithValue(ctx, recountedKey{}, true)
+}
+
+// IsRecounted reports whether ctx carries the WithRecounted mark.
+func IsRecounted(ctx context.Context) bool {
+	v, _ := ctx.Value(recountedKey{}).(bool)
+	return v
+}
+
+// Refresh recounts a question inside txApp's transaction and saves it only if
+// a stored value changed. A question that is gone (a cascade deletes the
+// question before its answers and votes) is nothing to do.
+func Refresh(txApp core.App, questionID string, now time.Time) (bool, error) {
+	if questionID == "" {
+		return false, nil
+	}
+	q, err := txApp.FindRecordById(Questions, questionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("load question %s: %w", questionID, err)
+	}
+	counts, err := Count(txApp, questionID)
+	if err != nil {
+		return false, err
+	}
+	if !Apply(q, counts, now) {
+		return false, nil
+	}
+	// No validation: only derived fields changed, and an old question must
+	// not fail on a rule tightened since it was written.
+	if err := txApp.SaveNoValidateWithContext(WithRecounted(context.Background()), q); err != nil {
+		return false, fmt.Errorf("save question %s: %w", questionID, err)
+	}
+	return true, nil
+}
