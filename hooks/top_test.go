@@ -1,0 +1,154 @@
+package hooks_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/rollcall/rollcall/hooks"
+	"github.com/rollcall/rollcall/internal/apptest"
+	"github.com/rollcall/rollcall/questions"
+)
+
+func TestTopEndpoint(t *testing.T) {
+	factory := fixture.Factory(nil)
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "anonymous: ranked, with authors' names, no personal fields", Method: http.MethodGet, URL: hooks.TopPath,
+			ExpectedStatus: 200,
+			ExpectedContent: []string{
+				`{"items":[{"id":"` + apptest.BobQuestion + `","title":"Is the new bus timetable working?"`,
+				`"author":{"id":"` + apptest.Bob + `","username":"bob","name":"bob"}`,
+				`"answers":1,"likes":1,"dislikes":0,"ranking":25,"today":true`,
+				`"myVote":null,"myAnswer":null},{"id":"` + apptest.AliceQuestion + `"`,
+			},
+			NotExpectedContent: []string{"@example.com"},
+		},
+		{
+			Name: "signed in: the user's own vote and answer", Method: http.MethodGet, URL: hooks.TopPath,
+			Headers: auth("carol"), ExpectedStatus: 200,
+			ExpectedContent: []string{
+				`"myVote":{"id":"` + apptest.CarolVote + `","kind":"like"},"myAnswer":{"id":"` + apptest.CarolAnswer + `","value":4,"comment":"The 7:40 is full."}`,
+			},
+		},
+		{
+			Name: "signed in as someone else: nothing of carol's", Method: http.MethodGet, URL: hooks.TopPath,
+			Headers: auth("alice"), ExpectedStatus: 200,
+			ExpectedContent: []string{`"myVote":null,"myAnswer":null`}, NotExpectedContent: []string{apptest.CarolVote},
+		},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = factory
+		s.Test(t)
+	}
+}
+
+// The cache is dropped when a write commits, so the order follows at once.
+func TestTopFollowsWrites(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	c := apptest.Serve(t, app)
+	first := func() string {
+		status, out := c.Do(http.MethodGet, hooks.TopPath, "", nil)
+		if status != 200 {
+			t.Fatalf("top: %d", status)
+		}
+		return out["items"].([]any)[0].(map[string]any)["id"].(string)
+	}
+	if got := first(); got != apptest.BobQuestion {
+		t.Fatalf("first %s, want bob's", got)
+	}
+	// Two answers lift alice's question to 30 > 25.
+	for _, role := range []string{"bob", "carol"} {
+		if status, out := c.Do(http.MethodPost, answersURL, fixture.Tokens[role], map[string]any{"question": apptest.AliceQuestion, "value": 5}); status != 200 {
+			t.Fatalf("answer: %d %v", status, out)
+		}
+	}
+	if got := first(); got != apptest.AliceQuestion {
+		t.Fatalf("after two answers first is %s, want alice's", got)
+	}
+	// A title edit shows too.
+	c.Do(http.MethodPatch, questionsURL+"/"+apptest.AliceQuestion, fixture.Tokens["alice"], map[string]any{"title": "Renamed"})
+	if _, out := c.Do(http.MethodGet, hooks.TopPath, "", nil); !strings.Contains(fmt.Sprint(out), "Renamed") {
+		t.Fatalf("title edit not shown: %v", out)
+	}
+}
+
+// A write by another process (a CLI command) bypasses this process's hooks;
+// its notification drops the cache.
+func TestTopFollowsOtherProcesses(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	c := apptest.Serve(t, app)
+	title := func() string {
+		_, out := c.Do(http.MethodGet, hooks.TopPath, "", nil)
+		return out["items"].([]any)[0].(map[string]any)["title"].(string)
+	}
+	before := title()
+	// Change the row underneath, as another process would.
+	if _, err := app.DB().NewQuery("UPDATE questions SET title = 'Changed elsewhere' WHERE id = {:id}").
+		Bind(dbx.Params{"id": apptest.BobQuestion}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got := title(); got != before {
+		t.Fatalf("served %q without a notification: the cache is not in use", got)
+	}
+	if err := hooks.NotifyDataChanged(app); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for title() != "Changed elsewhere" {
+		if time.Now().After(deadline) {
+			t.Fatal("cache not dropped 5 s after another process's notification")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The signed-in page costs the same number of queries with 1 or 20 own
+// votes and answers: no per-question lookups.
+func TestTopQueriesAreConstant(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	c := apptest.Serve(t, app)
+	for i := 0; i < 25; i++ {
+		q, err := apptest.CreateRecord(app, questions.Questions, "", map[string]any{"title": fmt.Sprintf("Q%d", i), "author": apptest.Alice})
+		if err != nil {
+			t.Fatal(err)
+		}
+		apptest.CreateRecord(app, questions.Votes, "", map[string]any{"question": q.Id, "author": apptest.Carol, "kind": "like"})
+		apptest.CreateRecord(app, questions.Answers, "", map[string]any{"question": q.Id, "author": apptest.Carol, "value": 2})
+	}
+	var selects atomic.Int64
+	db := app.ConcurrentDB().(*dbx.DB)
+	db.QueryLogFunc = func(_ context.Context, _ time.Duration, query string, _ *sql.Rows, _ error) {
+		if strings.Contains(query, "questions") || strings.Contains(query, "votes") || strings.Contains(query, "answers") {
+			selects.Add(1)
+		}
+	}
+	defer func() { db.QueryLogFunc = nil }()
+
+	count := func(token string) int64 {
+		selects.Store(0)
+		status, out := c.Do(http.MethodGet, hooks.TopPath, token, nil)
+		if status != 200 || len(out["items"].([]any)) != questions.TopLimit {
+			t.Fatalf("top: %d %v", status, out)
+		}
+		return selects.Load()
+	}
+	count("") // fill the cache
+	if n := count(""); n != 0 {
+		t.Errorf("cached anonymous request ran %d question queries, want 0", n)
+	}
+	if n := count(fixture.Tokens["carol"]); n != 1 {
+		t.Errorf("signed-in request with 20 own votes and answers ran %d question queries, want 1", n)
+	}
+}
