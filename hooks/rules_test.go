@@ -29,7 +29,7 @@ func TestQuestionRules(t *testing.T) {
 			ExpectedEvents:  map[string]int{"*": 0},
 		},
 		{
-			Name: "signed-in user asks; author, counters, bonus and trimmed title set by the server",
+			Name:   "signed-in user asks; author, counters, bonus and trimmed title set by the server",
 			Method: http.MethodPost, URL: questionsURL, Headers: auth("alice"),
 			Body: body(`{"title":"   Do we need more benches?  ","description":" In the park. "}`), ExpectedStatus: 200,
 			ExpectedContent: []string{`"title":"Do we need more benches?"`, `"description":"In the park."`,
