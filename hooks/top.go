@@ -42,6 +42,7 @@ func (c *topCache) invalidate() {
 }
 
 type topSnapshot struct {
+	gen   uint64
 	items []questions.TopQuestion
 	body  []byte
 }
@@ -49,7 +50,7 @@ type topSnapshot struct {
 func (c *topCache) get(app core.App) (topSnapshot, error) {
 	c.mu.Lock()
 	if c.body != nil {
-		snap := topSnapshot{c.items, c.body}
+		snap := topSnapshot{c.gen, c.items, c.body}
 		c.mu.Unlock()
 		return snap, nil
 	}
@@ -71,7 +72,7 @@ func (c *topCache) get(app core.App) (topSnapshot, error) {
 			c.items, c.body = items, body
 		}
 		c.mu.Unlock()
-		return topSnapshot{items, body}, nil
+		return topSnapshot{gen, items, body}, nil
 	})
 	if err != nil {
 		return topSnapshot{}, err
@@ -79,10 +80,11 @@ func (c *topCache) get(app core.App) (topSnapshot, error) {
 	return v.(topSnapshot), nil
 }
 
-// registerTop serves the top 20 from memory, adding the signed-in user's own
-// vote and answer with one query.
+// registerTop serves the top 20 from memory; a signed-in user's copy, with
+// their own vote and answer, costs one query and is then kept too.
 func registerTop(app core.App) {
 	cache := &topCache{}
+	personal := newPersonalCache()
 	dropCache := func(e *core.RecordEvent) error {
 		cache.invalidate()
 		return e.Next()
@@ -92,6 +94,15 @@ func registerTop(app core.App) {
 	app.OnRecordAfterCreateSuccess(questions.Questions).BindFunc(dropCache)
 	app.OnRecordAfterUpdateSuccess(questions.Questions, questions.Users).BindFunc(dropCache)
 	app.OnRecordAfterDeleteSuccess(questions.Questions, questions.Users).BindFunc(dropCache)
+	dropPersonal := func(e *core.RecordEvent) error {
+		personal.dropUser(e.Record.GetString(questions.FieldAuthor))
+		return e.Next()
+	}
+	for _, collection := range []string{questions.Answers, questions.Votes} {
+		app.OnRecordAfterCreateSuccess(collection).BindFunc(dropPersonal)
+		app.OnRecordAfterUpdateSuccess(collection).BindFunc(dropPersonal)
+		app.OnRecordAfterDeleteSuccess(collection).BindFunc(dropPersonal)
+	}
 	watchOtherProcesses(app, cache.invalidate)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -105,36 +116,13 @@ func registerTop(app core.App) {
 				e.Response.Header().Set("Cache-Control", "no-cache")
 				return e.Blob(http.StatusOK, "application/json", snap.body)
 			}
-			items, err := withMine(e.App, e.Auth.Id, snap.items)
+			body, err := personal.get(e.App, e.Auth.Id, snap)
 			if err != nil {
 				return e.InternalServerError("Failed to load your votes and answers.", err)
 			}
 			e.Response.Header().Set("Cache-Control", "private, no-store")
-			return e.JSON(http.StatusOK, TopResponse{Items: items})
+			return e.Blob(http.StatusOK, "application/json", body)
 		})
 		return se.Next()
 	})
-}
-
-// withMine copies items and fills in userID's own vote and answer.
-func withMine(app core.App, userID string, items []questions.TopQuestion) ([]questions.TopQuestion, error) {
-	ids := make([]string, len(items))
-	for i := range items {
-		ids[i] = items[i].ID
-	}
-	votes, answers, err := questions.Mine(app, userID, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]questions.TopQuestion, len(items))
-	for i, item := range items {
-		if v, ok := votes[item.ID]; ok {
-			item.MyVote = &v
-		}
-		if a, ok := answers[item.ID]; ok {
-			item.MyAnswer = &a
-		}
-		out[i] = item
-	}
-	return out, nil
 }

@@ -151,4 +151,52 @@ func TestTopQueriesAreConstant(t *testing.T) {
 	if n := count(fixture.Tokens["carol"]); n != 1 {
 		t.Errorf("signed-in request with 20 own votes and answers ran %d question queries, want 1", n)
 	}
+	if n := count(fixture.Tokens["carol"]); n != 0 {
+		t.Errorf("repeated signed-in request ran %d question queries, want 0 (kept)", n)
+	}
+}
+
+// A signed-in user's kept copy is dropped by their own write, so their new
+// vote shows on the next load; other users' copies are not touched.
+func TestTopShowsOwnWriteAtOnce(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	c := apptest.Serve(t, app)
+	myVote := func(token, question string) any {
+		_, out := c.Do(http.MethodGet, hooks.TopPath, token, nil)
+		for _, item := range out["items"].([]any) {
+			if m := item.(map[string]any); m["id"] == question {
+				return m["myVote"]
+			}
+		}
+		t.Fatalf("question %s not in the top", question)
+		return nil
+	}
+	bob := fixture.Tokens["bob"]
+	if v := myVote(bob, apptest.AliceQuestion); v != nil {
+		t.Fatalf("bob has no vote yet, got %v", v)
+	}
+	status, vote := c.Do(http.MethodPost, votesURL, bob, map[string]any{"question": apptest.AliceQuestion, "kind": "dislike"})
+	if status != 200 {
+		t.Fatalf("vote: %d %v", status, vote)
+	}
+	if v, ok := myVote(bob, apptest.AliceQuestion).(map[string]any); !ok || v["kind"] != "dislike" || v["id"] != vote["id"] {
+		t.Fatalf("bob's new vote not shown: %v", v)
+	}
+	// Switching changes no ranking-free field of the list but must still show.
+	c.Do(http.MethodPatch, votesURL+"/"+vote["id"].(string), bob, map[string]any{"kind": "like"})
+	if v := myVote(bob, apptest.AliceQuestion).(map[string]any); v["kind"] != "like" {
+		t.Fatalf("switched vote not shown: %v", v)
+	}
+	// An answer edit changes no counter: only bob's copy can show it.
+	status, answer := c.Do(http.MethodPost, answersURL, bob, map[string]any{"question": apptest.AliceQuestion, "value": 2})
+	if status != 200 {
+		t.Fatalf("answer: %d", status)
+	}
+	myVote(bob, apptest.AliceQuestion) // keep a copy
+	c.Do(http.MethodPatch, answersURL+"/"+answer["id"].(string), bob, map[string]any{"value": 5, "comment": "Edited"})
+	_, out := c.Do(http.MethodGet, hooks.TopPath, bob, nil)
+	if !strings.Contains(fmt.Sprint(out), "Edited") {
+		t.Fatalf("edited answer not shown to its author: %v", out)
+	}
 }
