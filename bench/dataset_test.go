@@ -208,5 +208,11 @@ func (s *server) addTwin() error {
 	twin.AddIndex("idx_twin_question_author", true, "`question`, `author`", "")
 	twin.AddIndex("idx_twin_author", false, "`author`", "")
 	twin.AddIndex("idx_twin_question_kind", false, "`question`, `kind`", "")
-	return s.app.Save(twin)
+	if err := s.app.Save(twin); err != nil {
+		return err
+	}
+	// Same rows too, so both sides insert into B-trees of the same depth.
+	_, err = s.app.DB().NewQuery("INSERT INTO votes_twin (id, question, author, kind, created, updated) " +
+		"SELECT id, question, author, kind, created, updated FROM votes").Execute()
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -80,6 +81,14 @@ func IsRecounted(ctx context.Context) bool {
 	return v
 }
 
+// refreshQuery loads a question and recounts its rows in one statement: on
+// the write path every statement holds the single write connection longer.
+const refreshQuery = `SELECT q.*,
+	(SELECT COUNT(*) FROM answers WHERE question = q.id) AS rc_answers,
+	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'like') AS rc_likes,
+	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'dislike') AS rc_dislikes
+FROM questions q WHERE q.id = {:id}`
+
 // Refresh recounts a question inside txApp's transaction and saves it only if
 // a stored value changed. A question that is gone (a cascade deletes the
 // question before its answers and votes) is nothing to do.
@@ -87,16 +96,12 @@ func Refresh(txApp core.App, questionID string, now time.Time) (bool, error) {
 	if questionID == "" {
 		return false, nil
 	}
-	q, err := txApp.FindRecordById(Questions, questionID)
+	q, counts, err := loadWithCounts(txApp, questionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("load question %s: %w", questionID, err)
-	}
-	counts, err := Count(txApp, questionID)
-	if err != nil {
-		return false, err
+		return false, fmt.Errorf("recount question %s: %w", questionID, err)
 	}
 	if !Apply(q, counts, now) {
 		return false, nil
@@ -107,4 +112,35 @@ func Refresh(txApp core.App, questionID string, now time.Time) (bool, error) {
 		return false, fmt.Errorf("save question %s: %w", questionID, err)
 	}
 	return true, nil
+}
+
+// loadWithCounts reads a question as a record, as PocketBase's own finders
+// would, together with a recount of its rows.
+func loadWithCounts(app core.App, questionID string) (*core.Record, ranking.Counts, error) {
+	col, err := app.FindCachedCollectionByNameOrId(Questions)
+	if err != nil {
+		return nil, ranking.Counts{}, err
+	}
+	row := dbx.NullStringMap{}
+	if err := app.DB().NewQuery(refreshQuery).Bind(dbx.Params{"id": questionID}).One(row); err != nil {
+		return nil, ranking.Counts{}, err
+	}
+	q := core.NewRecord(col)
+	for _, field := range col.Fields {
+		if v := row[field.GetName()]; v.Valid {
+			q.Set(field.GetName(), v.String)
+		}
+	}
+	if err := q.PostScan(); err != nil { // marks it stored, with this as its original state
+		return nil, ranking.Counts{}, err
+	}
+	counts := ranking.Counts{}
+	for name, dst := range map[string]*int{"rc_answers": &counts.Answers, "rc_likes": &counts.Likes, "rc_dislikes": &counts.Dislikes} {
+		n, err := strconv.Atoi(row[name].String)
+		if err != nil {
+			return nil, ranking.Counts{}, fmt.Errorf("recount %s: %w", name, err)
+		}
+		*dst = n
+	}
+	return q, counts, nil
 }
