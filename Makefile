@@ -21,7 +21,7 @@ test:
 	go test -count=1 -timeout 20m $(GO_PACKAGES)
 
 bench:
-	go test -run '^$$' -bench . -benchtime 3s -timeout 30m ./bench/...
+	go test -run '^$$' -bench . -benchtime 3x -timeout 60m ./bench/...
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -72,6 +72,14 @@ func (c *Config) Resolve() error {
 	return nil
 }
 
+// ZoneName names the resolved time zone.
+func (c *Config) ZoneName() string {
+	if c.Location == nil {
+		return c.TimeZone
+	}
+	return c.Location.String()
+}
+
 func envOr(key, fallback string) string {
 	if v := strings.TrimSpace(os.Getenv(key)); v != "" {
 		return v

@@ -19,4 +19,5 @@ func Register(app core.App, cfg *config.Config) {
 	registerRollover(app, cfg)
 	registerTop(app)
 	registerRateLimitExempt(app, cfg)
+	registerBanner(app, cfg)
 }

@@ -1,0 +1,32 @@
+package hooks
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rollcall/rollcall/config"
+)
+
+// registerBanner prints where Rollcall's own pages and API are; PocketBase
+// prints its REST API and dashboard addresses right after.
+func registerBanner(app core.App, cfg *config.Config) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := se.Next(); err != nil {
+			return err
+		}
+		base := "http://" + hostOf(se.Server.Addr)
+		fmt.Fprintf(os.Stdout, "Rollcall pages: %s/  ·  home API: %s%s  ·  \"today\" is a calendar day in %s\n",
+			base, base, TopPath, cfg.ZoneName())
+		return nil
+	})
+}
+
+func hostOf(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "localhost" + addr
+	}
+	return addr
+}
