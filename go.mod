@@ -1,6 +1,8 @@
 module github.com/rollcall/rollcall
 
-go 1.27.4
+go 1.27.0
+
+toolchain go1.27.4
 
 require (
 	github.com/pocketbase/pocketbase v0.40.4
