@@ -14,7 +14,7 @@ import (
 // prints its REST API and dashboard addresses right after.
 func registerBanner(app core.App, cfg *config.Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		if err := se.Next(); err != nil {
+		if err := se.Next(); err != nil || se.Server == nil { // tests serve without a server
 			return err
 		}
 		base := "http://" + hostOf(se.Server.Addr)
