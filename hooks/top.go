@@ -63,9 +63,9 @@ func (c *topCache) get(app core.App) (topSnapshot, error) {
 		if err != nil {
 			return nil, err
 		}
-		body, err := json.Marshal(TopResponse{Items: items})
+		body, err := encodeTop(items)
 		if err != nil {
-			return nil, fmt.Errorf("encode top questions: %w", err)
+			return nil, err
 		}
 		c.mu.Lock()
 		if c.gen == gen {
@@ -78,6 +78,14 @@ func (c *topCache) get(app core.App) (topSnapshot, error) {
 		return topSnapshot{}, err
 	}
 	return v.(topSnapshot), nil
+}
+
+func encodeTop(items []questions.TopQuestion) ([]byte, error) {
+	body, err := json.Marshal(TopResponse{Items: items})
+	if err != nil {
+		return nil, fmt.Errorf("encode top questions: %w", err)
+	}
+	return body, nil
 }
 
 // registerTop serves the top 20 from memory; a signed-in user's copy, with

@@ -1,8 +1,6 @@
 package hooks
 
 import (
-	"encoding/json"
-	"fmt"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -56,9 +54,9 @@ func (c *personalCache) get(app core.App, userID string, snap topSnapshot) ([]by
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(TopResponse{Items: items})
+	body, err := encodeTop(items)
 	if err != nil {
-		return nil, fmt.Errorf("encode top questions: %w", err)
+		return nil, err
 	}
 
 	c.mu.Lock()
