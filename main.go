@@ -17,6 +17,7 @@ import (
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/hooks"
 	_ "github.com/rollcall/rollcall/migrations"
+	"github.com/rollcall/rollcall/openapi"
 	"github.com/rollcall/rollcall/ui"
 )
 
@@ -34,6 +35,7 @@ func main() {
 		log.Fatal(err)
 	}
 	hooks.Register(app, cfg)
+	openapi.Register(app)
 	ui.Register(app, public)
 	app.RootCmd.AddCommand(commands.Seed(app), commands.Ranking(app, cfg))
 

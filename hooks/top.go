@@ -10,11 +10,16 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/rollcall/rollcall/openapi"
 	"github.com/rollcall/rollcall/questions"
 )
 
 // TopPath is the home page's endpoint.
 const TopPath = "/api/questions/top"
+
+// Routes are the custom routes this package registers (documented in
+// openapi/openapi.yaml; a test holds the two together).
+var Routes = []openapi.Route{{Method: http.MethodGet, Path: TopPath}}
 
 // TopResponse is the body of GET /api/questions/top.
 type TopResponse struct {

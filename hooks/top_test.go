@@ -15,10 +15,15 @@ import (
 
 	"github.com/rollcall/rollcall/hooks"
 	"github.com/rollcall/rollcall/internal/apptest"
+	"github.com/rollcall/rollcall/openapi/contract"
 	"github.com/rollcall/rollcall/questions"
 )
 
 func TestTopEndpoint(t *testing.T) {
+	checker, err := contract.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	factory := fixture.Factory(nil)
 	scenarios := []tests.ApiScenario{
 		{
@@ -44,9 +49,20 @@ func TestTopEndpoint(t *testing.T) {
 			Headers: auth("alice"), ExpectedStatus: 200,
 			ExpectedContent: []string{`"myVote":null,"myAnswer":null`}, NotExpectedContent: []string{apptest.CarolVote},
 		},
+		{
+			Name: "a superuser token is not a user: no personal fields", Method: http.MethodGet, URL: hooks.TopPath,
+			Headers: auth("super"), ExpectedStatus: 200,
+			ExpectedContent: []string{`"myVote":null,"myAnswer":null`},
+		},
+		{
+			Name: "rate limited: 429 in the documented error shape", Method: http.MethodGet, URL: hooks.TopPath,
+			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
+			BeforeTestFunc: spend(limit("/api/"), http.MethodGet, hooks.TopPath, "", func(int) string { return "" }),
+		},
 	}
 	for _, s := range scenarios {
 		s.TestAppFactory = factory
+		s = checker.Scenario(s)
 		s.Test(t)
 	}
 }
