@@ -16,6 +16,7 @@ func Register(app core.App, cfg *config.Config) {
 	registerQuestions(app, cfg)
 	registerTally(app, cfg)
 	registerWriteChecks(app)
+	registerBodyCheck(app)
 	registerRollover(app, cfg)
 	registerTop(app)
 	registerRateLimitExempt(app, cfg)

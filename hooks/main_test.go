@@ -2,7 +2,9 @@ package hooks_test
 
 import (
 	"fmt"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,3 +30,7 @@ func auth(role string) map[string]string {
 }
 
 func body(s string) *strings.Reader { return strings.NewReader(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -22,6 +22,15 @@ var immutableFields = map[string][]string{
 func registerWriteChecks(app core.App) {
 	collections := []string{questions.Questions, questions.Answers, questions.Votes}
 
+	typesOnly := func(e *core.RecordRequestEvent) error {
+		if err := checkTypes(e); err != nil {
+			return err
+		}
+		return e.Next()
+	}
+	app.OnRecordCreateRequest(questions.Users).BindFunc(typesOnly)
+	app.OnRecordUpdateRequest(questions.Users).BindFunc(typesOnly)
+
 	app.OnRecordCreateRequest(collections...).BindFunc(func(e *core.RecordRequestEvent) error {
 		if err := checkClientBody(e); err != nil {
 			return err
@@ -57,10 +66,10 @@ func registerWriteChecks(app core.App) {
 
 // checkClientBody refuses a non-superuser's body that sets a derived field
 // (also through "field+" / "+field" / "field-" modifiers) or names another
-// user as author.
+// user as author, and anyone's value of the wrong type.
 func checkClientBody(e *core.RecordRequestEvent) error {
-	if e.HasSuperuserAuth() {
-		return nil // superusers may send anything; derived fields are recounted anyway
+	if err := checkTypes(e); err != nil || e.HasSuperuserAuth() {
+		return err // superusers may send derived fields; they are recounted anyway
 	}
 	info, err := e.RequestInfo()
 	if err != nil {
@@ -69,7 +78,7 @@ func checkClientBody(e *core.RecordRequestEvent) error {
 	errs := validation.Errors{}
 	derived := e.Collection.Name == questions.Questions
 	for key, value := range info.Body {
-		field := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(key, "+"), "+"), "-")
+		field := fieldName(key)
 		switch {
 		case derived && slices.Contains(questions.DerivedFields, field):
 			errs[field] = validation.NewError("validation_read_only", "Kept by the server; cannot be set.")
@@ -86,4 +95,9 @@ func checkClientBody(e *core.RecordRequestEvent) error {
 func isSelf(e *core.RecordRequestEvent, value any) bool {
 	id, ok := value.(string)
 	return ok && e.Auth != nil && id == e.Auth.Id
+}
+
+// fieldName strips PocketBase's "+field", "field+" and "field-" modifiers.
+func fieldName(key string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(key, "+"), "+"), "-")
 }

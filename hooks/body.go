@@ -1,0 +1,112 @@
+package hooks
+
+import (
+	"bytes"
+	"encoding/json"
+	jsonv2 "encoding/json/v2"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/rollcall/rollcall/questions"
+)
+
+// rawBodyKey holds a record write's JSON body as the client sent it.
+const rawBodyKey = "rollcall.rawBody"
+
+// MaxRecordBody caps a JSON body written to questions, answers or votes:
+// the largest valid one (a 5,000-character description) is far below it.
+const MaxRecordBody = 64 << 10
+
+// registerBodyCheck refuses an unreadable JSON body with a 400 that names
+// "body", where PocketBase would answer a bare "Something went wrong".
+func registerBodyCheck(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id:       "rollcallBodyCheck",
+			Priority: apis.DefaultBodyLimitMiddlewarePriority + 1, // after PocketBase's own size cap
+			Func:     checkBody,
+		})
+		return se.Next()
+	})
+}
+
+func checkBody(e *core.RequestEvent) error {
+	r := e.Request
+	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut ||
+		!strings.HasPrefix(r.URL.Path, "/api/") ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		return e.Next()
+	}
+	limit := int64(-1)
+	if isOwnRecordWrite(r.URL.Path) {
+		limit = MaxRecordBody
+	}
+	reader := io.Reader(r.Body)
+	if limit > 0 {
+		reader = io.LimitReader(r.Body, limit+1)
+	}
+	raw, err := io.ReadAll(reader)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return bodyError(http.StatusRequestEntityTooLarge, "validation_too_large", "The request body is too large.")
+		}
+		return bodyError(http.StatusBadRequest, "validation_unreadable", "The request body could not be read.")
+	}
+	if limit > 0 && int64(len(raw)) > limit {
+		return bodyError(http.StatusRequestEntityTooLarge, "validation_too_large", "The request body is larger than 64 KiB.")
+	}
+	// Let PocketBase read the same bytes again.
+	if rr, ok := r.Body.(router.Rereader); ok {
+		rr.Reread()
+	} else {
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return e.Next()
+	}
+	switch {
+	case !utf8.Valid(raw):
+		return bodyError(http.StatusBadRequest, "validation_invalid_utf8", "The request body is not valid UTF-8.")
+	case !json.Valid(raw):
+		return bodyError(http.StatusBadRequest, "validation_invalid_json", "The request body is not valid JSON.")
+	case isRecordWrite(r.URL.Path):
+		if bytes.TrimSpace(raw)[0] != '{' {
+			return bodyError(http.StatusBadRequest, "validation_not_object", "The request body must be a JSON object.")
+		}
+		var body map[string]any
+		// json/v2, as PocketBase decodes: it refuses duplicate keys too.
+		if err := jsonv2.Unmarshal(raw, &body); err != nil {
+			return bodyError(http.StatusBadRequest, "validation_invalid_json", "The request body is not valid JSON: "+err.Error())
+		}
+		e.Set(rawBodyKey, body)
+	}
+	return e.Next()
+}
+
+func bodyError(status int, code, message string) error {
+	return router.NewApiError(status, message, validation.Errors{"body": validation.NewError(code, message)})
+}
+
+// isRecordWrite matches PocketBase's record create/update paths.
+func isRecordWrite(path string) bool {
+	return strings.HasPrefix(path, "/api/collections/") && strings.Contains(path, "/records")
+}
+
+func isOwnRecordWrite(path string) bool {
+	for _, c := range []string{questions.Questions, questions.Answers, questions.Votes} {
+		if strings.HasPrefix(path, "/api/collections/"+c+"/records") {
+			return true
+		}
+	}
+	return false
+}

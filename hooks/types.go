@@ -1,0 +1,95 @@
+package hooks
+
+import (
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// multilineFields may hold line breaks and tabs; other text is one line.
+var multilineFields = map[string]bool{"description": true, "comment": true}
+
+// checkTypes refuses a JSON value of the wrong type for its field, and
+// control characters in text. PocketBase would coerce instead: 123 becomes
+// "123", true becomes 1, and an object sent as a description becomes "",
+// silently losing what the client sent. Form (multipart) bodies carry only
+// strings and are left to PocketBase's parsing.
+func checkTypes(e *core.RecordRequestEvent) error {
+	// PocketBase's RequestInfo body is already coerced by now; the body
+	// check stored the client's own JSON values.
+	body, _ := e.Get(rawBodyKey).(map[string]any)
+	errs := validation.Errors{}
+	for key, value := range body {
+		name := fieldName(key)
+		field := e.Collection.Fields.GetByName(name)
+		if field == nil || value == nil { // unknown keys are ignored, null clears
+			continue
+		}
+		if msg := typeProblem(field, value); msg != "" {
+			errs[name] = validation.NewError("validation_invalid_type", msg)
+		}
+	}
+	if len(errs) > 0 {
+		return e.BadRequestError("Failed to save record.", errs)
+	}
+	return nil
+}
+
+func typeProblem(field core.Field, value any) string {
+	switch f := field.(type) {
+	case *core.TextField, *core.EmailField, *core.URLField, *core.EditorField, *core.PasswordField:
+		s, ok := value.(string)
+		if !ok {
+			return "Must be a string."
+		}
+		if hasControlCharacters(s, multilineFields[field.GetName()]) {
+			return "Must not contain control characters."
+		}
+	case *core.NumberField:
+		if _, ok := value.(float64); !ok {
+			return "Must be a number."
+		}
+	case *core.BoolField:
+		if _, ok := value.(bool); !ok {
+			return "Must be true or false."
+		}
+	case *core.RelationField:
+		return idsProblem(value, f.IsMultiple())
+	case *core.SelectField:
+		return idsProblem(value, f.IsMultiple())
+	}
+	return ""
+}
+
+// idsProblem checks a relation or select value: a string, or a list of
+// strings where the field takes several.
+func idsProblem(value any, multiple bool) string {
+	if _, ok := value.(string); ok {
+		return ""
+	}
+	if list, ok := value.([]any); ok && multiple {
+		for _, item := range list {
+			if _, ok := item.(string); !ok {
+				return "Must be a list of strings."
+			}
+		}
+		return ""
+	}
+	if multiple {
+		return "Must be a string or a list of strings."
+	}
+	return "Must be a single string."
+}
+
+// hasControlCharacters reports C0 and C1 control characters and DEL;
+// multiline text may keep tabs and line breaks.
+func hasControlCharacters(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if r < 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return true
+		}
+	}
+	return false
+}
