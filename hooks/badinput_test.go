@@ -38,8 +38,8 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	bob := apptest.BobQuestion
 	cases := []struct {
 		name, method, url, body string
-		status                   int
-		field                    string
+		status                  int
+		field                   string
 	}{
 		{"truncated JSON", "POST", q, `{"title":`, 400, "body"},
 		{"invalid UTF-8", "POST", q, "{\"title\":\"caf\xe9\"}", 400, "body"},
