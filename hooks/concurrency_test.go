@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,9 +13,9 @@ import (
 	"github.com/rollcall/rollcall/questions"
 )
 
-// Many users write at once (votes, switches, withdrawals, answers, edits)
-// through the REST API; afterwards a recount finds no drift and the counters
-// equal the rows.
+// Fifty users write at once through the REST API — ask, vote, switch,
+// withdraw, answer, edit, delete their own questions — while a day ends
+// mid-way; afterwards a recount finds no drift and counters equal the rows.
 func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	cfg, clock := clockConfig(t, "UTC", apptest.FixtureTime)
 	cfg.RateLimitExempt = []string{"192.0.2.1"} // httptest's client address
@@ -22,7 +23,7 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	defer app.Cleanup()
 	c := apptest.Serve(t, app)
 
-	const users, opsPerUser = 12, 40
+	const users, opsPerUser = 50, 24
 	tokens := make([]string, users)
 	for i := range tokens {
 		u, err := apptest.CreateUser(app, fmt.Sprintf("racer%010d", i), fmt.Sprintf("racer_%d", i))
@@ -33,20 +34,26 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	targets := []string{apptest.AliceQuestion, apptest.BobQuestion}
 
-	var wg sync.WaitGroup
-	var okMu sync.Mutex
-	ok := 0
-	count := func(status int) {
-		if status == 200 || status == 204 {
-			okMu.Lock()
-			ok++
-			okMu.Unlock()
+	// Questions anyone may act on; users add and remove their own.
+	var poolMu sync.Mutex
+	pool := []string{apptest.AliceQuestion, apptest.BobQuestion}
+	pick := func(rng *rand.Rand) string {
+		poolMu.Lock()
+		defer poolMu.Unlock()
+		return pool[rng.Intn(len(pool))]
+	}
+
+	var wrote atomic.Int64
+	ok := func(status int) {
+		if status == http.StatusOK || status == http.StatusNoContent {
+			wrote.Add(1)
 		}
 	}
 	// The day ends while the writes are under way.
 	rollover := make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -56,74 +63,92 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 			t.Error(err)
 		}
 	}()
-	var once sync.Once
+
 	for i := range tokens {
 		wg.Add(1)
 		go func(token string, seed int64) {
 			defer wg.Done()
 			rng := rand.New(rand.NewSource(seed))
-			voteIDs := map[string]string{}
-			answerIDs := map[string]string{}
+			votes, answers := map[string]string{}, map[string]string{}
+			var mine []string
 			for op := 0; op < opsPerUser; op++ {
 				if op == opsPerUser/2 {
 					once.Do(func() { close(rollover) })
 				}
-				q := targets[rng.Intn(len(targets))]
+				q := pick(rng)
 				kind := []string{"like", "dislike"}[rng.Intn(2)]
-				switch rng.Intn(5) {
-				case 0, 1: // vote, or switch when one exists
-					if id := voteIDs[q]; id != "" {
-						count(do(c, http.MethodPatch, votesURL+"/"+id, token, map[string]any{"kind": kind}))
+				switch rng.Intn(8) {
+				case 0: // ask
+					if status, out := c.Do(http.MethodPost, questionsURL, token, map[string]any{"title": fmt.Sprintf("Q %d-%d", seed, op)}); status == 200 {
+						ok(status)
+						id := out["id"].(string)
+						mine = append(mine, id)
+						poolMu.Lock()
+						pool = append(pool, id)
+						poolMu.Unlock()
+					}
+				case 1: // delete one of mine: cascades to others' votes and answers
+					if len(mine) > 0 {
+						ok(do(c, http.MethodDelete, questionsURL+"/"+mine[0], token, nil))
+						mine = mine[1:]
+					}
+				case 2, 3: // vote, or switch when one exists
+					if id := votes[q]; id != "" {
+						ok(do(c, http.MethodPatch, votesURL+"/"+id, token, map[string]any{"kind": kind}))
 					} else if status, out := c.Do(http.MethodPost, votesURL, token, map[string]any{"question": q, "kind": kind}); status == 200 {
-						count(status)
-						voteIDs[q] = out["id"].(string)
+						ok(status)
+						votes[q] = out["id"].(string)
 					}
-				case 2: // withdraw
-					if id := voteIDs[q]; id != "" {
-						count(do(c, http.MethodDelete, votesURL+"/"+id, token, nil))
-						delete(voteIDs, q)
+				case 4: // withdraw the vote
+					if id := votes[q]; id != "" {
+						ok(do(c, http.MethodDelete, votesURL+"/"+id, token, nil))
+						delete(votes, q)
 					}
-				case 3: // answer or edit
-					if id := answerIDs[q]; id != "" {
-						count(do(c, http.MethodPatch, answersURL+"/"+id, token, map[string]any{"value": 1 + rng.Intn(5)}))
+				case 5, 6: // answer, or edit the answer
+					if id := answers[q]; id != "" {
+						ok(do(c, http.MethodPatch, answersURL+"/"+id, token, map[string]any{"value": 1 + rng.Intn(5)}))
 					} else if status, out := c.Do(http.MethodPost, answersURL, token, map[string]any{"question": q, "value": 1 + rng.Intn(5)}); status == 200 {
-						count(status)
-						answerIDs[q] = out["id"].(string)
+						ok(status)
+						answers[q] = out["id"].(string)
 					}
-				case 4: // withdraw the answer
-					if id := answerIDs[q]; id != "" {
-						count(do(c, http.MethodDelete, answersURL+"/"+id, token, nil))
-						delete(answerIDs, q)
+				case 7: // withdraw the answer
+					if id := answers[q]; id != "" {
+						ok(do(c, http.MethodDelete, answersURL+"/"+id, token, nil))
+						delete(answers, q)
 					}
 				}
 			}
 		}(tokens[i], int64(i))
 	}
 	wg.Wait()
-	t.Logf("%d of %d operations wrote", ok, users*opsPerUser)
-	if ok < users*opsPerUser/3 {
-		t.Fatalf("only %d of %d writes succeeded; the test proved little", ok, users*opsPerUser)
+	t.Logf("%d of %d operations wrote", wrote.Load(), users*opsPerUser)
+	if wrote.Load() < users*opsPerUser/3 {
+		t.Fatalf("only %d of %d operations wrote; the test proved little", wrote.Load(), users*opsPerUser)
 	}
 
-	drifts, err := questions.Check(app, cfg.Now())
+	drifts, err := questions.Check(app, clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(drifts) != 0 {
 		t.Fatalf("drift after concurrent writes: %+v", drifts)
 	}
-	for _, id := range targets {
-		q, _ := app.FindRecordById(questions.Questions, id)
-		counts, err := questions.Count(app, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if q.GetInt("answers") != counts.Answers || q.GetInt("likes") != counts.Likes || q.GetInt("dislikes") != counts.Dislikes {
-			t.Errorf("question %s counters %d/%d/%d, rows %+v", id, q.GetInt("answers"), q.GetInt("likes"), q.GetInt("dislikes"), counts)
-		}
-		if q.GetBool("today") {
-			t.Errorf("question %s kept its bonus past the day's end", id)
-		}
+	// Counters equal the rows, and no answer or vote outlived its question.
+	var orphans int
+	if err := app.DB().NewQuery(`SELECT
+		(SELECT COUNT(*) FROM answers WHERE question NOT IN (SELECT id FROM questions)) +
+		(SELECT COUNT(*) FROM votes WHERE question NOT IN (SELECT id FROM questions))`).Row(&orphans); err != nil {
+		t.Fatal(err)
+	}
+	if orphans != 0 {
+		t.Fatalf("%d answers or votes outlived their question", orphans)
+	}
+	var carrying int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM questions WHERE today = TRUE AND today_ends <= '2026-11-24 00:00:00.000Z'").Row(&carrying); err != nil {
+		t.Fatal(err)
+	}
+	if carrying != 0 {
+		t.Fatalf("%d questions asked before midnight kept their bonus", carrying)
 	}
 }
 

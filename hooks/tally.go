@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"errors"
+
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -12,28 +14,38 @@ import (
 // registerTally recounts the question behind every answer or vote write, in
 // the write's own transaction, whoever writes: REST, dashboard or Go code.
 func registerTally(app core.App, cfg *config.Config) {
-	recount := func(e *core.RecordEvent) error {
-		return inTransaction(e, func(txApp core.App) error {
-			if err := e.Next(); err != nil {
-				return err
-			}
-			ids := []string{e.Record.GetString(questions.FieldQuestion)}
-			if original := e.Record.Original().GetString(questions.FieldQuestion); original != ids[0] {
-				ids = append(ids, original) // only Go code can move a row; recount both
-			}
-			now := cfg.Now()
-			for _, id := range ids {
-				if _, err := questions.Refresh(txApp, id, now); err != nil {
+	recount := func(deleting bool) func(e *core.RecordEvent) error {
+		return func(e *core.RecordEvent) error {
+			return inTransaction(e, func(txApp core.App) error {
+				if err := e.Next(); err != nil {
 					return err
 				}
-			}
-			return nil
-		})
+				current := e.Record.GetString(questions.FieldQuestion)
+				now := cfg.Now()
+				_, err := questions.Refresh(txApp, current, now)
+				switch {
+				case errors.Is(err, questions.ErrNoQuestion) && !deleting:
+					// Validated against a question that a concurrent delete
+					// has removed since: storing the row would orphan it.
+					return validation.Errors{questions.FieldQuestion: validation.NewError(
+						"validation_missing_rel_records", "The question no longer exists.")}
+				case err != nil && !errors.Is(err, questions.ErrNoQuestion):
+					return err
+				}
+				// Only Go code can move a row; recount the question it left.
+				if original := e.Record.Original().GetString(questions.FieldQuestion); original != current && original != "" {
+					if _, err := questions.Refresh(txApp, original, now); err != nil && !errors.Is(err, questions.ErrNoQuestion) {
+						return err
+					}
+				}
+				return nil
+			})
+		}
 	}
 	for _, collection := range []string{questions.Answers, questions.Votes} {
-		app.OnRecordCreateExecute(collection).BindFunc(recount)
-		app.OnRecordUpdateExecute(collection).BindFunc(recount)
-		app.OnRecordDeleteExecute(collection).BindFunc(recount)
+		app.OnRecordCreateExecute(collection).BindFunc(recount(false))
+		app.OnRecordUpdateExecute(collection).BindFunc(recount(false))
+		app.OnRecordDeleteExecute(collection).BindFunc(recount(true))
 	}
 
 	app.OnRecordCreate(questions.Answers).BindFunc(func(e *core.RecordEvent) error {

@@ -1,6 +1,7 @@
 package questions
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,6 +44,9 @@ func RefreshAll(app core.App, ids []string, now time.Time) (int, error) {
 		err := app.RunInTransaction(func(txApp core.App) error {
 			for _, id := range batch {
 				ok, err := Refresh(txApp, id, now)
+				if errors.Is(err, ErrNoQuestion) {
+					continue // deleted since it was listed
+				}
 				if err != nil {
 					return err
 				}

@@ -89,16 +89,21 @@ const refreshQuery = `SELECT q.*,
 	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'dislike') AS rc_dislikes
 FROM questions q WHERE q.id = {:id}`
 
+// ErrNoQuestion is returned by Refresh for a question that does not exist.
+var ErrNoQuestion = errors.New("no such question")
+
 // Refresh recounts a question inside txApp's transaction and saves it only if
-// a stored value changed. A question that is gone (a cascade deletes the
-// question before its answers and votes) is nothing to do.
+// a stored value changed. A missing question gives ErrNoQuestion: nothing to
+// do after a cascade (it deletes the question before its answers and votes),
+// but fatal for a new answer or vote, whose question may have been deleted
+// after the row was validated.
 func Refresh(txApp core.App, questionID string, now time.Time) (bool, error) {
 	if questionID == "" {
-		return false, nil
+		return false, ErrNoQuestion
 	}
 	q, counts, err := loadWithCounts(txApp, questionID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return false, ErrNoQuestion
 	}
 	if err != nil {
 		return false, fmt.Errorf("recount question %s: %w", questionID, err)
