@@ -1,32 +1,141 @@
-// Package ui serves the embedded pages in pb_public and keeps unknown /api/
-// paths from falling through to them.
+// Package ui serves the embedded pages in pb_public: versioned assets with
+// long cache lifetimes, the page shell for the app's routes, a Content
+// Security Policy, and 404s (never the page) for unknown files and /api/ paths.
 package ui
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"path"
+	"regexp"
 	"strings"
+	"time"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// Register serves public (the contents of pb_public) on every GET path that
-// no other route claims.
+// ContentSecurityPolicy allows only this origin's scripts, styles, images
+// and connections: nothing is loaded from another host.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+
+// pageRoutes are the app's own URLs, answered with the page shell.
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|valuations|docs|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit)$`)
+
+// Site is the public file system prepared for serving.
+type Site struct {
+	files   fs.FS
+	version string            // hash of every file: part of asset URLs
+	etags   map[string]string // per file, for revalidation
+	shell   []byte            // index.html with versioned asset URLs
+}
+
+// NewSite hashes public's files and prepares the page shell.
+func NewSite(public fs.FS) (*Site, error) {
+	s := &Site{files: public, etags: map[string]string{}}
+	all := sha256.New()
+	err := fs.WalkDir(public, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(public, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		s.etags[name] = `"` + hex.EncodeToString(sum[:8]) + `"`
+		all.Write([]byte(name))
+		all.Write(sum[:])
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hash pb_public: %w", err)
+	}
+	s.version = hex.EncodeToString(all.Sum(nil))[:12]
+	index, err := fs.ReadFile(public, "index.html")
+	if err != nil {
+		return nil, fmt.Errorf("pb_public has no index.html: %w", err)
+	}
+	s.shell = bytes.ReplaceAll(index, []byte(`"/assets/`), []byte(`"/assets/v-`+s.version+`/`))
+	return s, nil
+}
+
+// Version identifies this build's assets.
+func (s *Site) Version() string { return s.version }
+
+// Register serves public on every GET path that no other route claims.
 func Register(app core.App, public fs.FS) {
-	static := apis.Static(public, true)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
-			// PocketBase's catch-all would answer a mistyped API call with the
-			// HTML page and 200; an API client must get a JSON 404 instead.
-			if isAPIPath(e.Request.URL.Path) {
-				return e.NotFoundError("No such API endpoint.", nil)
-			}
-			return static(e)
-		})
+		site, err := NewSite(public)
+		if err != nil {
+			return err
+		}
+		se.Router.GET("/{path...}", site.Serve)
 		return se.Next()
 	})
 }
 
-func isAPIPath(path string) bool {
-	return path == "/api" || strings.HasPrefix(path, "/api/")
+// Serve answers one GET.
+func (s *Site) Serve(e *core.RequestEvent) error {
+	p := e.Request.URL.Path
+	// PocketBase's catch-all would answer a mistyped API call with the
+	// page and 200; an API client must get a JSON 404 instead.
+	if p == "/api" || strings.HasPrefix(p, "/api/") {
+		return e.NotFoundError("No such API endpoint.", nil)
+	}
+	h := e.Response.Header()
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("Referrer-Policy", "same-origin")
+
+	if rest, ok := strings.CutPrefix(p, "/assets/"); ok {
+		name := "assets/" + rest
+		if version, file, found := strings.Cut(rest, "/"); found && strings.HasPrefix(version, "v-") {
+			name = "assets/" + file
+			if version == "v-"+s.version {
+				h.Set("Cache-Control", "public, max-age=31536000, immutable")
+			} else {
+				h.Set("Cache-Control", "no-cache") // a page from an older build: current files, revalidated
+			}
+		} else {
+			h.Set("Cache-Control", "no-cache")
+		}
+		return s.file(e, name)
+	}
+	if path.Ext(p) != "" { // robots.txt, favicon.ico, …: the file or 404
+		h.Set("Cache-Control", "no-cache")
+		return s.file(e, strings.TrimPrefix(p, "/"))
+	}
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	status := http.StatusOK
+	if !pageRoutes.MatchString(strings.TrimSuffix(p, "/")) && p != "/" {
+		status = http.StatusNotFound // the app shows its own "not found" view
+	}
+	e.Response.WriteHeader(status)
+	_, err := e.Response.Write(s.shell)
+	return err
+}
+
+func (s *Site) file(e *core.RequestEvent, name string) error {
+	etag, ok := s.etags[name]
+	if !ok || strings.Contains(name, "..") {
+		return e.NotFoundError("No such file.", nil)
+	}
+	f, err := s.files.Open(name)
+	if err != nil {
+		return e.NotFoundError("No such file.", nil)
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		return e.InternalServerError("Unseekable file.", nil)
+	}
+	e.Response.Header().Set("ETag", etag)
+	http.ServeContent(e.Response, e.Request, path.Base(name), time.Time{}, rs)
+	return nil
 }

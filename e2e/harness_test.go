@@ -1,0 +1,323 @@
+// Package e2e drives the real binary in headless Chromium (Debian's
+// chromium, through chromedp). The binary is built once per test run; each
+// test starts it on a free loopback port with its own data dir. Later
+// features add their browser tests to this package and reuse the harness.
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Deadlines: generous for a loaded CI machine, never fixed sleeps.
+const (
+	startDeadline = 20 * time.Second
+	waitDeadline  = 10 * time.Second
+)
+
+var (
+	binary   string // the rollcall binary built for this run
+	chromium string // the browser
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("ROLLCALL_E2E") == "off" {
+		fmt.Println("e2e: skipped (ROLLCALL_E2E=off)")
+		os.Exit(0)
+	}
+	var err error
+	chromium, err = findChromium()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	dir, err := os.MkdirTemp("", "rollcall_e2e_bin_*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "rollcall")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Dir = ".."
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: build the binary:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func findChromium() (string, error) {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("no chromium on PATH: install Debian's chromium (.ci/run does), set CHROMIUM, or set ROLLCALL_E2E=off to skip browser tests")
+}
+
+// Server is one running binary.
+type Server struct {
+	URL string
+	Dir string
+}
+
+// StartServer runs the binary on a free loopback port with a fresh data
+// dir. Loopback is exempted from the rate limiter through the documented
+// switch, since every browser test comes from 127.0.0.1.
+func StartServer(t *testing.T, extraArgs ...string) *Server {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s := &Server{URL: "http://" + addr, Dir: t.TempDir()}
+	args := append([]string{"serve", "--http=" + addr, "--dir=" + s.Dir, "--dev=false", "--rate-limit-exempt=127.0.0.1"}, extraArgs...)
+	cmd := exec.Command(binary, args...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("server output:\n%s", out.String())
+		}
+	})
+	deadline := time.Now().Add(startDeadline)
+	for {
+		res, err := http.Get(s.URL + "/api/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not healthy after %s: %v\n%s", startDeadline, err, out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// API sends a JSON request to the server and decodes the answer.
+func (s *Server) API(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var reader *strings.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		reader = strings.NewReader(string(raw))
+	} else {
+		reader = strings.NewReader("")
+	}
+	req, _ := http.NewRequest(method, s.URL+path, reader)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// User signs up through the API and returns the user's id and token.
+func (s *Server) User(t *testing.T, username string) (string, string) {
+	t.Helper()
+	status, out := s.API(t, "POST", "/api/collections/users/records", "", map[string]any{
+		"username": username, "email": username + "@example.com", "password": "password123", "passwordConfirm": "password123",
+	})
+	if status != 200 {
+		t.Fatalf("sign up %s: %d %v", username, status, out)
+	}
+	status, auth := s.API(t, "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": username, "password": "password123"})
+	if status != 200 {
+		t.Fatalf("sign in %s: %d %v", username, status, auth)
+	}
+	return out["id"].(string), auth["token"].(string)
+}
+
+// Browser is one headless Chromium; Tab gives isolated tabs (separate
+// cookies and storage, so separate users).
+type Browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func NewBrowser(t *testing.T) *Browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	if err := chromedp.Do(browser); err != nil { // start the browser
+		cancelBrowser()
+		cancelAlloc()
+		t.Fatalf("start chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+	})
+	return &Browser{t: t, ctx: browser}
+}
+
+// Tab is a page in its own browser context, with its console watched: any
+// error or uncaught exception fails the test.
+type Tab struct {
+	t   *testing.T
+	Ctx context.Context
+	mu  sync.Mutex
+	bad []string
+}
+
+func (b *Browser) Tab() *Tab {
+	b.t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	b.t.Cleanup(cancel)
+	tab := &Tab{t: b.t, Ctx: ctx}
+	if err := chromedp.Do(ctx); err != nil {
+		b.t.Fatalf("open tab: %v", err)
+	}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Type == "error" || m.Type == "assert" {
+				tab.mu.Lock()
+				tab.bad = append(tab.bad, m.String())
+				tab.mu.Unlock()
+			}
+		}
+	}()
+	b.t.Cleanup(func() {
+		tab.mu.Lock()
+		defer tab.mu.Unlock()
+		for _, m := range tab.bad {
+			b.t.Errorf("browser console: %s", m)
+		}
+	})
+	return tab
+}
+
+// Do runs actions, failing the test on error.
+func (tb *Tab) Do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.Ctx, 2*waitDeadline)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		tb.t.Fatalf("browser: %v", err)
+	}
+}
+
+// Eval evaluates a JavaScript expression in the page.
+func Eval[T any](tb *Tab, expr string) T {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.Ctx, waitDeadline)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("eval %q: %v", expr, err)
+	}
+	return v
+}
+
+// WaitTrue polls a JavaScript condition until it holds, or fails after the
+// deadline with what describe() says about the page then.
+func (tb *Tab) WaitTrue(cond string, what string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.Ctx, waitDeadline)
+	defer cancel()
+	var err error
+	for {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(50*time.Millisecond)))
+		// A navigation destroys the page's JavaScript context mid-poll: poll again.
+		if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "context") {
+			break
+		}
+	}
+	if err != nil {
+		page, _ := chromedp.Run(tb.Ctx, chromedp.Evaluate[string](`document.querySelector("main")?.innerText.slice(0, 1500) || ""`))
+		notice, _ := chromedp.Run(tb.Ctx, chromedp.Evaluate[string](`document.getElementById("notice")?.innerText || ""`))
+		tb.t.Fatalf("waited %s for %s (%s): %v\nnotice: %s\npage:\n%s", waitDeadline, what, cond, err, notice, page)
+	}
+}
+
+// Open navigates to path and waits for the app to render.
+func (tb *Tab) Open(s *Server, path string) {
+	tb.t.Helper()
+	tb.Do(chromedp.Navigate(s.URL + path))
+	tb.WaitTrue(`!document.querySelector("main .loading")`, "the app to render "+path)
+}
+
+// SignIn signs a user in through the sign-in page and waits to land on next.
+func (tb *Tab) SignIn(s *Server, username string) {
+	tb.t.Helper()
+	tb.Open(s, "/signin")
+	tb.Do(
+		chromedp.SendKeys(chromedp.CSS("#in-identity"), username),
+		chromedp.SendKeys(chromedp.CSS("#in-password"), "password123"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	tb.WaitTrue(`location.pathname === "/" && !!document.querySelector(".account .who")`, "sign-in to finish")
+}
+
+// Screenshot saves a PNG of the page under e2e/screenshots (git-ignored).
+func (tb *Tab) Screenshot(name string, width, height int64, mobile bool) string {
+	tb.t.Helper()
+	emulate := chromedp.EmulateViewport(width, height)
+	if mobile {
+		emulate = chromedp.EmulateViewport(width, height, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+	}
+	tb.Do(emulate)
+	ctx, cancel := context.WithTimeout(tb.Ctx, waitDeadline)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 gives PNG
+	if err != nil {
+		tb.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll("screenshots", 0o755); err != nil {
+		tb.t.Fatal(err)
+	}
+	path := filepath.Join("screenshots", name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+	return path
+}

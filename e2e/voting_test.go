@@ -1,0 +1,252 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// JavaScript probes of the home page.
+func rankJS(id string) string {
+	return fmt.Sprintf(`document.querySelector('article[data-id=%q] .rank')?.dataset.ranking`, id)
+}
+
+func orderJS() string {
+	return `[...document.querySelectorAll("ol.cards article")].map(a => a.dataset.id).join(",")`
+}
+
+func expectRank(tab *Tab, id string, want int, step string) {
+	tab.t.Helper()
+	tab.WaitTrue(fmt.Sprintf(`%s === "%d" && document.querySelector('article[data-id=%q] .rank').textContent === "Ranking: %d pts"`, rankJS(id), want, id, want),
+		fmt.Sprintf("%s: ranking %d", step, want))
+}
+
+func expectOrder(tab *Tab, ids []string, step string) {
+	tab.t.Helper()
+	tab.WaitTrue(fmt.Sprintf(`%s.startsWith(%q)`, orderJS(), strings.Join(ids, ",")), step+": order "+strings.Join(ids, ","))
+}
+
+// The issue's main story: sign up, ask, see it marked today; a second user
+// answers 4 stars with a comment, likes, switches to dislike, withdraws; the
+// ranking text and order follow the formula at each step.
+func TestVotingStory(t *testing.T) {
+	s := StartServer(t)
+	b := NewBrowser(t)
+
+	alice := b.Tab()
+	alice.Open(s, "/signup")
+	alice.Do(
+		chromedp.SendKeys(chromedp.CSS("#up-username"), "alice"),
+		chromedp.SendKeys(chromedp.CSS("#up-name"), "Alice Mokoena"),
+		chromedp.SendKeys(chromedp.CSS("#up-email"), "alice@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#up-password"), "password123"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	alice.WaitTrue(`document.querySelector(".account .who")?.textContent === "Alice Mokoena"`, "alice signed in")
+
+	alice.Do(chromedp.Click(chromedp.CSS(`a[data-nav="ask"]`)))
+	alice.WaitTrue(`!!document.querySelector("#q-title")`, "the ask form")
+	alice.Do(
+		chromedp.SendKeys(chromedp.CSS("#q-title"), "Should the library open on Sundays?"),
+		chromedp.SendKeys(chromedp.CSS("#q-description"), "The Smith Street branch closes at noon on Saturdays."),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	alice.WaitTrue(`/^\/questions\/[a-z0-9]+$/.test(location.pathname)`, "the new question's page")
+	q1 := strings.TrimPrefix(Eval[string](alice, `location.pathname`), "/questions/")
+
+	// A newer question by someone else: equal rankings put it first.
+	_, carolToken := s.User(t, "carol")
+	status, q2rec := s.API(t, "POST", "/api/collections/questions/records", carolToken, map[string]any{"title": "Is the bus timetable working?"})
+	if status != 200 {
+		t.Fatalf("carol asks: %d %v", status, q2rec)
+	}
+	q2 := q2rec["id"].(string)
+
+	alice.Do(chromedp.Click(chromedp.CSS(`a[data-nav="home"]`)))
+	expectRank(alice, q1, 10, "asked today")
+	expectOrder(alice, []string{q2, q1}, "equal rankings, newer first")
+	alice.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .today')?.textContent.trim() === "(today)"`, q1), "the (today) marker")
+
+	s.User(t, "bob")
+	bob := b.Tab()
+	bob.SignIn(s, "bob")
+	expectRank(bob, q1, 10, "bob sees it")
+
+	// 4 stars: +10.
+	bob.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for="stars-%s-4"]`, q1))))
+	expectRank(bob, q1, 20, "answered 4 stars")
+	expectOrder(bob, []string{q1, q2}, "an answer lifts it")
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "Your answer: 4/5"`, q1), "own answer shown")
+
+	// A comment on the answer.
+	bob.WaitTrue(fmt.Sprintf(`!!document.querySelector('form[data-comment=%q] textarea')`, q1), "the comment box")
+	bob.Do(
+		chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`form[data-comment=%q] textarea`, q1)), "Yes, students need it most at weekends."),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[data-comment=%q] button[type=submit]`, q1))),
+	)
+	bob.WaitTrue(`document.getElementById("notice").textContent === "Comment saved."`, "comment saved")
+
+	like := chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, q1))
+	dislike := chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="dislike"]`, q1))
+	bob.Do(chromedp.Click(like))
+	expectRank(bob, q1, 25, "liked")
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] button[data-action="like"]').getAttribute("aria-pressed") === "true"`, q1), "like pressed")
+	bob.Do(chromedp.Click(dislike))
+	expectRank(bob, q1, 17, "switched to dislike")
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] button[data-action="dislike"]').getAttribute("aria-pressed") === "true" && document.querySelector('article[data-id=%q] button[data-action="like"]').getAttribute("aria-pressed") === "false"`, q1, q1), "dislike pressed, like released")
+	bob.Do(chromedp.Click(dislike))
+	expectRank(bob, q1, 20, "withdrawn")
+	expectOrder(bob, []string{q1, q2}, "after withdrawing")
+
+	// The server agrees with what the page shows.
+	_, top := s.API(t, "GET", "/api/questions/top", "", nil)
+	if first := top["items"].([]any)[0].(map[string]any); first["id"] != q1 || first["ranking"] != float64(20) {
+		t.Fatalf("server's top: %v", first)
+	}
+
+	// The question page lists the comment.
+	bob.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] h2 a`, q1))))
+	bob.WaitTrue(`[...document.querySelectorAll(".answers li")].some(li => li.textContent.includes("Yes, students need it most at weekends.") && li.textContent.includes("★★★★☆"))`, "the comment on the question page")
+
+	// Screenshots of the home page for people to look at.
+	alice.Do(chromedp.Navigate(s.URL + "/"))
+	expectRank(alice, q1, 20, "alice's home")
+	t.Logf("screenshot: %s", alice.Screenshot("home-desktop", 1280, 900, false))
+	t.Logf("screenshot: %s", alice.Screenshot("home-phone", 360, 780, true))
+}
+
+// A vote in one browser appears in another without a reload.
+func TestLiveUpdates(t *testing.T) {
+	s := StartServer(t)
+	_, aliceToken := s.User(t, "alice")
+	s.User(t, "bob")
+	_, q := s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": "Live question"})
+	id := q["id"].(string)
+
+	b := NewBrowser(t)
+	watcher := b.Tab()
+	watcher.Open(s, "/")
+	expectRank(watcher, id, 10, "before")
+	watcher.WaitTrue(`document.body.dataset.live === "on"`, "realtime subscription")
+	Eval[bool](watcher, `window.__sameDocument = true`)
+
+	bob := b.Tab()
+	bob.SignIn(s, "bob")
+	bob.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))))
+	expectRank(bob, id, 15, "bob's own view")
+
+	expectRank(watcher, id, 15, "the other browser, live")
+	if !Eval[bool](watcher, `window.__sameDocument === true`) {
+		t.Fatal("the other browser reloaded the page")
+	}
+
+	// A new question appears live too.
+	s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": "Fresh one"})
+	watcher.WaitTrue(`[...document.querySelectorAll("ol.cards h2")].some(h => h.textContent.includes("Fresh one"))`, "a new question, live")
+}
+
+// Guests see everything; a control asks them to sign in and brings them back.
+// What users write is shown as text.
+func TestGuestsAndEscaping(t *testing.T) {
+	s := StartServer(t)
+	_, aliceToken := s.User(t, "alice")
+	s.User(t, "bob")
+	xss := `<img src=x onerror=alert(1)>`
+	_, q := s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": xss, "description": `<script>alert(2)</script>`})
+	id := q["id"].(string)
+
+	b := NewBrowser(t)
+	guest := b.Tab()
+	guest.Open(s, "/")
+	expectRank(guest, id, 10, "guest view")
+	title := Eval[string](guest, fmt.Sprintf(`document.querySelector('article[data-id=%q] h2 a').textContent`, id))
+	if title != xss {
+		t.Fatalf("title shown as %q, want the text %q", title, xss)
+	}
+	if n := Eval[int](guest, `document.querySelectorAll("main img, main script").length`); n != 0 {
+		t.Fatalf("user text became %d elements", n)
+	}
+
+	guest.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))))
+	guest.WaitTrue(`!!document.querySelector("#signin-prompt")`, "the sign-in prompt")
+	if rank := Eval[string](guest, rankJS(id)); rank != "10" {
+		t.Fatalf("a guest's click changed the ranking to %s", rank)
+	}
+	guest.Do(chromedp.Click(chromedp.CSS("#signin-prompt")))
+	guest.WaitTrue(`location.pathname === "/signin" && location.search.includes("next=")`, "the sign-in page")
+	guest.Do(
+		chromedp.SendKeys(chromedp.CSS("#in-identity"), "bob"),
+		chromedp.SendKeys(chromedp.CSS("#in-password"), "password123"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	guest.WaitTrue(`location.pathname === "/" && !!document.querySelector(".account .who")`, "back on the home page, signed in")
+}
+
+// Everything works from the keyboard: Tab to a control, Space to press it,
+// arrows to move through the stars.
+func TestKeyboardVoting(t *testing.T) {
+	s := StartServer(t)
+	_, aliceToken := s.User(t, "alice")
+	s.User(t, "bob")
+	_, q := s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": "Keyboard question"})
+	id := q["id"].(string)
+
+	b := NewBrowser(t)
+	bob := b.Tab()
+	bob.SignIn(s, "bob")
+	expectRank(bob, id, 10, "before")
+
+	tabTo := func(selector, what string) {
+		t.Helper()
+		for i := 0; i < 60; i++ {
+			if Eval[bool](bob, fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, selector)) {
+				return
+			}
+			bob.Do(chromedp.KeyEvent(kb.Tab))
+		}
+		t.Fatalf("Tab never reached %s", what)
+	}
+	tabTo(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id), "the like button")
+	bob.Do(chromedp.KeyEvent(" "))
+	expectRank(bob, id, 15, "liked with Space")
+	bob.WaitTrue(fmt.Sprintf(`document.activeElement?.dataset.action === "like" && document.activeElement.closest("article").dataset.id === %q`, id), "focus kept on the button after the redraw")
+
+	bob.Do(chromedp.KeyEvent(kb.Tab)) // on to dislike: switch with Enter
+	bob.Do(chromedp.KeyEvent(kb.Enter))
+	expectRank(bob, id, 7, "switched with Enter")
+
+	tabTo(fmt.Sprintf(`#stars-%s-1`, id), "the stars")
+	bob.Do(chromedp.KeyEvent(" "))
+	expectRank(bob, id, 17, "answered with Space")
+	bob.Do(chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight))
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "Your answer: 3/5"`, id), "3 stars with the arrows")
+	expectRank(bob, id, 17, "changing stars keeps the ranking")
+}
+
+// Unknown API paths and missing files get 404s, never the page.
+func TestNotFound(t *testing.T) {
+	s := StartServer(t)
+	for _, c := range []struct{ path, wantType, wantBody string }{
+		{"/api/nope", "application/json", `"status":404`},
+		{"/assets/nope.js", "application/json", `"status":404`},
+		{"/favicon.ico", "application/json", `"status":404`},
+	} {
+		res, err := http.Get(s.URL + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), c.wantType) || !strings.Contains(string(body), c.wantBody) {
+			t.Errorf("%s: %d %s %s", c.path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		if strings.Contains(string(body), "<html") {
+			t.Errorf("%s answered with the page", c.path)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+// The app shell: a small router over history.pushState, and the header.
+import { pb, me } from "./api.js";
+import { h, mount, clearNotice } from "./dom.js";
+import { homeView } from "./views/home.js";
+import { questionView } from "./views/question.js";
+import { askView, editView } from "./views/ask.js";
+import { mineView } from "./views/mine.js";
+import { signInView, signUpView } from "./views/auth.js";
+import { soonView, notFoundView } from "./views/soon.js";
+
+const routes = [
+  [/^\/$/, () => homeView(), "home"],
+  [/^\/ask$/, () => askView(), "ask"],
+  [/^\/mine$/, () => mineView(), "mine"],
+  [/^\/signin$/, () => signInView(), ""],
+  [/^\/signup$/, () => signUpView(), ""],
+  [/^\/questions\/([a-z0-9]+)$/, (m) => questionView(m[1]), ""],
+  [/^\/questions\/([a-z0-9]+)\/edit$/, (m) => editView(m[1]), "mine"],
+  [/^\/valuations$/, () => soonView("Valuations", "The Durban valuation roll, searchable and downloadable, is on its way."), "valuations"],
+  [/^\/docs$/, () => soonView("API docs", "The interactive API reference is on its way.", h("a", { href: "/api/openapi.yaml" }, "Read the OpenAPI document")), "docs"],
+];
+
+let cleanup = null;
+
+export async function render() {
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
+  const path = window.location.pathname.replace(/\/+$/, "") || "/";
+  for (const [pattern, view, nav] of routes) {
+    const m = path.match(pattern);
+    if (m) {
+      markNav(nav);
+      cleanup = (await view(m)) || null;
+      return;
+    }
+  }
+  markNav("");
+  notFoundView();
+}
+
+export function navigate(to) {
+  clearNotice();
+  window.history.pushState({}, "", to);
+  render();
+  document.getElementById("main").focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+function markNav(active) {
+  for (const a of document.querySelectorAll("[data-nav]")) {
+    if (a.dataset.nav === active) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+}
+
+export function renderAccount() {
+  const box = document.getElementById("account");
+  const user = me();
+  if (!user) {
+    const next = encodeURIComponent(window.location.pathname + window.location.search);
+    box.replaceChildren(h("a", { class: "button ghost", href: `/signin?next=${next}` }, "Sign in"));
+    return;
+  }
+  box.replaceChildren(
+    h("span", { class: "who" }, user.name || user.username),
+    h("button", { class: "ghost", type: "button", onclick: () => { pb.authStore.clear(); navigate("/"); } }, "Sign out"),
+  );
+}
+
+// Same-origin links navigate inside the app.
+document.addEventListener("click", (event) => {
+  const a = event.target.closest("a[href]");
+  if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  const url = new URL(a.href, window.location.href);
+  if (url.origin !== window.location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/_/")) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+
+window.addEventListener("popstate", () => render());
+pb.authStore.onChange(() => renderAccount());
+
+renderAccount();
+render();

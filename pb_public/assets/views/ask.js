@@ -1,0 +1,70 @@
+// Ask a question, or edit one of your own.
+import { h, mount, notice, fieldErrors } from "../dom.js";
+import { pb, me, errorMessage } from "../api.js";
+import { navigate } from "../app.js";
+import { askToSignIn } from "./card.js";
+
+export function askView() {
+  if (!me()) {
+    mount(h("h1", {}, "Ask a question"), h("p", {}, "You need to be signed in to ask."));
+    askToSignIn();
+    return;
+  }
+  questionForm("Ask a question", "Ask", {}, async (data) => {
+    const rec = await pb.collection("questions").create(data);
+    navigate(`/questions/${rec.id}`);
+  });
+}
+
+export async function editView(id) {
+  const user = me();
+  if (!user) {
+    askToSignIn();
+    mount(h("h1", {}, "Edit question"), h("p", {}, "You need to be signed in."));
+    return;
+  }
+  let rec;
+  try {
+    rec = await pb.collection("questions").getOne(id);
+  } catch (err) {
+    mount(h("h1", {}, "Question not found"), h("p", {}, errorMessage(err)));
+    return;
+  }
+  if (rec.author !== user.id) {
+    mount(h("h1", {}, "Edit question"), h("p", {}, "Only the author can edit this question."));
+    return;
+  }
+  questionForm("Edit question", "Save", rec, async (data) => {
+    await pb.collection("questions").update(id, data);
+    notice("Question saved.");
+    navigate("/mine");
+  });
+}
+
+function questionForm(heading, action, rec, submit) {
+  const title = h("input", { type: "text", id: "q-title", name: "title", required: true, maxlength: 200, value: rec.title || "", "aria-describedby": "q-title-err" });
+  const description = h("textarea", { id: "q-description", name: "description", maxlength: 5000, rows: 6, "aria-describedby": "q-description-err" }, rec.description || "");
+  const form = h("form", { class: "stack", novalidate: true },
+    h("label", { class: "field", for: "q-title" }, "Title", h("span", { class: "hintline" }, "Up to 200 characters"), title),
+    h("p", { class: "err", id: "q-title-err", "data-error-for": "title" }),
+    h("label", { class: "field", for: "q-description" }, "Description", h("span", { class: "hintline" }, "Optional, up to 5,000 characters"), description),
+    h("p", { class: "err", id: "q-description-err", "data-error-for": "description" }),
+    h("div", {}, h("button", { type: "submit" }, action)),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      await submit({ title: title.value, description: description.value });
+    } catch (err) {
+      const rest = fieldErrors(form, err);
+      notice(rest || "Please correct the highlighted fields.", "error");
+      form.querySelector("[data-error-for]:not(:empty)")?.previousElementSibling?.querySelector("input,textarea")?.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  mount(h("h1", {}, heading), form);
+  title.focus();
+}
