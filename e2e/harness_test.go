@@ -203,6 +203,17 @@ type Tab struct {
 	Ctx context.Context
 	mu  sync.Mutex
 	bad []string
+	// refusalsExpected lets a test provoke 4xx answers on purpose; the
+	// browser logs each as a failed resource load.
+	refusalsExpected bool
+}
+
+// ExpectRefusals stops failed resource loads (the browser's log of a 4xx
+// answer) from failing the test; script errors still do.
+func (tb *Tab) ExpectRefusals() {
+	tb.mu.Lock()
+	tb.refusalsExpected = true
+	tb.mu.Unlock()
 }
 
 func (b *Browser) Tab() *Tab {
@@ -221,7 +232,9 @@ func (b *Browser) Tab() *Tab {
 			}
 			if m.IsException() || m.Type == "error" || m.Type == "assert" {
 				tab.mu.Lock()
-				tab.bad = append(tab.bad, m.String())
+				if !(tab.refusalsExpected && m.Source == "network") {
+					tab.bad = append(tab.bad, m.String())
+				}
 				tab.mu.Unlock()
 			}
 		}

@@ -250,3 +250,77 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 }
+
+// Server errors show next to the field they name; a user edits and, after
+// confirming, deletes their own question.
+func TestFormsAndMyQuestions(t *testing.T) {
+	s := StartServer(t)
+	s.User(t, "taken")
+	b := NewBrowser(t)
+	tab := b.Tab()
+	tab.ExpectRefusals() // this test provokes 400s on purpose
+
+	tab.Open(s, "/signup")
+	tab.Do(
+		chromedp.SendKeys(chromedp.CSS("#up-username"), "taken"),
+		chromedp.SendKeys(chromedp.CSS("#up-email"), "someone@example.com"),
+		chromedp.SendKeys(chromedp.CSS("#up-password"), "password123"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	tab.WaitTrue(`document.getElementById("up-username-err").textContent.length > 0`, "the username error beside its field")
+	tab.Do(
+		clearField("#up-username"),
+		chromedp.SendKeys(chromedp.CSS("#up-username"), "dana"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	tab.WaitTrue(`document.querySelector(".account .who")?.textContent === "dana"`, "signed up as dana")
+
+	// A blank title is refused by the server, named beside the field.
+	tab.Open(s, "/ask")
+	tab.Do(
+		chromedp.SendKeys(chromedp.CSS("#q-title"), "   "),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	tab.WaitTrue(`document.getElementById("q-title-err").textContent.length > 0`, "the title error beside its field")
+	tab.Do(
+		chromedp.SendKeys(chromedp.CSS("#q-title"), "Where should the next garden go?"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	tab.WaitTrue(`/^\/questions\/[a-z0-9]+$/.test(location.pathname)`, "the new question's page")
+	id := strings.TrimPrefix(Eval[string](tab, `location.pathname`), "/questions/")
+
+	tab.Do(chromedp.Click(chromedp.CSS(`a[data-nav="mine"]`)))
+	tab.WaitTrue(fmt.Sprintf(`!!document.querySelector('.mine li[data-id=%q]')`, id), "the question under My questions")
+	tab.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.mine li[data-id=%q] a.button`, id))))
+	tab.WaitTrue(`!!document.querySelector("#q-title") && document.querySelector("#q-title").value === "Where should the next garden go?"`, "the edit form, filled in")
+	tab.Do(
+		clearField("#q-title"),
+		chromedp.SendKeys(chromedp.CSS("#q-title"), "Where should the next community garden go?"),
+		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+	)
+	tab.WaitTrue(fmt.Sprintf(`location.pathname === "/mine" && document.querySelector('.mine li[data-id=%q]')?.textContent.includes("community garden")`, id), "the edited title")
+
+	// Delete asks first; Cancel keeps it, confirming removes it.
+	tab.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.mine li[data-id=%q] button.danger`, id))))
+	tab.WaitTrue(fmt.Sprintf(`!!document.querySelector('.mine li[data-id=%q] [data-confirm="yes"]')`, id), "the confirmation")
+	if status, _ := s.API(t, "GET", "/api/collections/questions/records/"+id, "", nil); status != 200 {
+		t.Fatal("deleted before confirming")
+	}
+	tab.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`.mine li[data-id=%q] [data-confirm="yes"]`, id))))
+	tab.WaitTrue(fmt.Sprintf(`!document.querySelector('.mine li[data-id=%q]')`, id), "the question gone from the list")
+	if status, _ := s.API(t, "GET", "/api/collections/questions/records/"+id, "", nil); status != 404 {
+		t.Fatalf("question still there after deleting: %d", status)
+	}
+
+	tab.Do(chromedp.Click(chromedp.CSS(".account button")))
+	tab.WaitTrue(`!!document.querySelector('.account a[href^="/signin"]')`, "signed out")
+}
+
+// clearField empties an input the way a user selecting all and deleting would.
+func clearField(selector string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Focus(chromedp.CSS(selector)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(kb.Backspace),
+	)
+}
