@@ -147,7 +147,7 @@ function starGroup(q, own, onStars) {
   }
   // Labels carry the accessible name of each radio.
   for (const input of group.querySelectorAll("input")) input.setAttribute("aria-label", `${input.value} of 5 stars (${starWords[input.value - 1]})`);
-  group.append(h("span", { class: "hint" }, current ? `Your answer: ${current}/5` : "Not answered"));
+  group.append(h("span", { class: "hint" }, own ? "Your question" : current ? `Your answer: ${current}/5` : "Not answered"));
   return group;
 }
 
