@@ -15,8 +15,17 @@ import (
 func registerQuestions(app core.App, cfg *config.Config) {
 	app.OnRecordCreate(questions.Questions).BindFunc(func(e *core.RecordEvent) error {
 		trimFields(e.Record, "title", "description")
-		questions.StartDay(e.Record, cfg.Now(), cfg.Location)
 		return e.Next()
+	})
+	// The asking day is read while the insert holds the write lock, as the
+	// rollover reads which questions to expire: a question asked at 23:59:59
+	// whose insert lands after midnight is either seen by that rollover or
+	// counted into the new day, never missed in between.
+	app.OnRecordCreateExecute(questions.Questions).BindFunc(func(e *core.RecordEvent) error {
+		return inTransaction(e, func(core.App) error {
+			questions.StartDay(e.Record, cfg.Now(), cfg.Location)
+			return e.Next()
+		})
 	})
 
 	app.OnRecordUpdate(questions.Questions).BindFunc(func(e *core.RecordEvent) error {

@@ -16,23 +16,46 @@ const refreshBatch = 500
 
 // ExpireBonuses drops the "asked today" bonus from every question whose day
 // has ended by now, and reports how many changed. It is idempotent and
-// catches up any number of missed days at once; each question is recounted
-// in a transaction, so a vote racing it can neither keep nor remove the bonus
-// twice.
+// catches up any number of missed days at once. Each batch is found and
+// recounted inside one write transaction: a question insert still in flight
+// commits before the lookup, so it cannot slip past it; and a vote racing
+// the rollover can neither keep nor remove the bonus twice.
 func ExpireBonuses(app core.App, now time.Time) (int, error) {
 	cutoff, err := types.ParseDateTime(now)
 	if err != nil {
 		return 0, fmt.Errorf("rollover time: %w", err)
 	}
-	var ids []string
-	// Written to match the partial index idx_questions_today_ends.
-	err = app.DB().Select("id").From(Questions).
-		Where(dbx.NewExp("[[today]] = TRUE AND [[today_ends]] <= {:cutoff}", dbx.Params{"cutoff": cutoff.String()})).
-		Column(&ids)
-	if err != nil {
-		return 0, fmt.Errorf("find questions past their day: %w", err)
+	changed := 0
+	for {
+		var batch []string
+		saved := 0
+		err := app.RunInTransaction(func(txApp core.App) error {
+			// Written to match the partial index idx_questions_today_ends.
+			err := txApp.DB().Select("id").From(Questions).
+				Where(dbx.NewExp("[[today]] = TRUE AND [[today_ends]] <= {:cutoff}", dbx.Params{"cutoff": cutoff.String()})).
+				Limit(refreshBatch).Column(&batch)
+			if err != nil {
+				return fmt.Errorf("find questions past their day: %w", err)
+			}
+			for _, id := range batch {
+				ok, err := Refresh(txApp, id, now)
+				if err != nil {
+					return err
+				}
+				if ok {
+					saved++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return changed, err
+		}
+		changed += saved
+		if len(batch) < refreshBatch || saved == 0 {
+			return changed, nil
+		}
 	}
-	return RefreshAll(app, ids, now)
 }
 
 // RefreshAll recounts the given questions in batched transactions and
