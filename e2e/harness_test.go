@@ -25,7 +25,7 @@ import (
 // Deadlines: generous for a loaded CI machine, never fixed sleeps.
 const (
 	startDeadline = 20 * time.Second
-	waitDeadline  = 10 * time.Second
+	waitDeadline  = 15 * time.Second
 )
 
 var (
