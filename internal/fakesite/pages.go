@@ -1,0 +1,112 @@
+// Package fakesite imitates eThekwini's valuation roll site for tests and
+// benchmarks, quirks included (research/durban.md §2.1 and §6): the result
+// table's markup, the criteria dropdowns, and the pages that come back
+// instead of results.
+package fakesite
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"strings"
+)
+
+// Row is one property as the site displays it (already formatted: "1,830,000",
+// padded addresses, "" for a zero value).
+type Row struct {
+	PIN, RateNumber, Legal, Address, Owner, UseCode, Category, MarketValue, Extent string
+}
+
+// Option is a dropdown entry; Text is raw HTML text (entities as in markup).
+type Option struct{ Value, Text string }
+
+const crlf = "\r\n"
+
+// WriteResultPage writes SearchResult.aspx for rows: the banner when capped,
+// the caption, the header row, a stray <div> around the rows, color1/color0
+// rows, a Details link for an empty rate number, CRLF-indented cells, and the
+// XSLT's own nested html/body inside the WebForms page.
+func WriteResultPage(w io.Writer, rows []Row, capped bool) {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">` + crlf)
+	b.WriteString(`<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Search Result</title>` + crlf)
+	b.WriteString(`<script type="text/javascript">if (!parent.frmSearchType) { location.href = "./../PropertySearch.htm"; }</script></head>` + crlf)
+	b.WriteString(`<body><form name="form1" method="post" action="SearchResult.aspx" id="form1"><input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUJNTA3NDQ2Mzk0ZGQ=" />` + crlf)
+	b.WriteString(`<div align="center"><html><body><div id="resultPanel">` + crlf)
+	b.WriteString(`<table border="1" width="100%" align="left" class="searchResultTable" cellspacing="1" cellpadding="0">` + crlf)
+	if capped {
+		b.WriteString(`  <tr bgcolor="#9acd32" class="HeaderMessage"><td colspan="9" align="center">Due to resource constraints this search only returns a maximum of 100 records. If the property you're looking for is unavailable in the list, Please refine the Search</td></tr>` + crlf)
+	}
+	fmt.Fprintf(&b, `  <tr><td colspan="9" class="searchResultCaption">Search Results (Total found records: %d)</td></tr>`+crlf, len(rows))
+	if len(rows) == 0 {
+		b.WriteString(`  <tr><td colspan="9" class="Message"><b>No Match records found. Please refine the Search.</b></td></tr>` + crlf)
+	} else {
+		b.WriteString(`  <tr bgcolor="#9acd32" class="SearchResultRowHeader">`)
+		for _, h := range []string{"Rate Number ", "Legal Description", "Address", "First Owner", "Use Code", "Rating Category", "Market Value", "Registered Extent"} {
+			fmt.Fprintf(&b, `<th align="left">%s</th>`, h)
+		}
+		b.WriteString("</tr>" + crlf + "  <div>" + crlf)
+		for i, r := range rows {
+			writeRow(&b, i, r)
+		}
+		b.WriteString("  </div>" + crlf)
+	}
+	b.WriteString("</table></div></body></html></div></form></body></html>" + crlf)
+	_, _ = io.WriteString(w, b.String())
+}
+
+func writeRow(b *strings.Builder, i int, r Row) {
+	href := fmt.Sprintf("../FramePages/SearchDeatils.aspx?id=%s&amp;PType=1&amp;FType=1", html.EscapeString(r.PIN))
+	link := func(text string) string {
+		return fmt.Sprintf(`<a class="searchResultTblLink" href="%s" alt="Click to View the property profile" Title="Click to View the property profile" onclick="javascript:LoadingLayers();">%s</a>`, href, text)
+	}
+	rate := link(html.EscapeString(r.RateNumber))
+	if r.RateNumber == "" {
+		rate = link("") + link("Details")
+	}
+	cell := func(align, extra, content string) {
+		fmt.Fprintf(b, `    <td align="%s"%s>`+crlf+`              %s`+crlf+`    </td>`+crlf, align, extra, content)
+	}
+	fmt.Fprintf(b, `  <tr class="color%d">`+crlf, (i+1)%2)
+	cell("left", "", rate)
+	cell("left", "", link(html.EscapeString(r.Legal)))
+	cell("left", "", html.EscapeString(r.Address))
+	cell("left", "", html.EscapeString(r.Owner))
+	cell("left", ` width="10%"`, html.EscapeString(r.UseCode))
+	cell("left", ` width="10%"`, html.EscapeString(r.Category))
+	cell("right", ` style="padding-right:2px"`, r.MarketValue)
+	cell("right", ` style="padding-right:2px"`, r.Extent)
+	b.WriteString("  </tr>" + crlf)
+}
+
+// WriteCriteriaPage writes SearchCrit.aspx (roll 1) or SearchCrit2.aspx
+// (roll 2) with DB-style dropdowns: placeholder first, raw option text.
+func WriteCriteriaPage(w io.Writer, roll int, suburbs, schemes []Option) {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Search Criteria</title></head><body><form id="form1">` + crlf)
+	b.WriteString(`<select name="drpVolumeNo" id="drpVolumeNo"><option value="">[--Select Volume No.--]</option>`)
+	for v := 1; v <= 89; v++ {
+		fmt.Fprintf(&b, `<option value="%02d">%02d</option>`, v, v)
+	}
+	b.WriteString("</select>" + crlf)
+	writeSelect(&b, "drpSuburb", "[--Select Suburb--]", suburbs)
+	if roll == 2 {
+		writeSelect(&b, "drpScheme", "[--Select Scheme Name--]", schemes)
+	}
+	b.WriteString(`<span id="SearchCriteria1_ValidateCriteria">Please enter atleast one search criteria.</span></form></body></html>`)
+	_, _ = io.WriteString(w, b.String())
+}
+
+func writeSelect(b *strings.Builder, id, placeholder string, options []Option) {
+	fmt.Fprintf(b, `<select name="%s" id="%s">`+crlf+`  <option value="">%s</option>`+crlf, id, id, placeholder)
+	for _, o := range options {
+		fmt.Fprintf(b, `  <option value="%s">%s</option>`+crlf, o.Value, o.Text)
+	}
+	b.WriteString("</select>" + crlf)
+}
+
+// WAFPage is a firewall block page (defensive: none is documented for this site).
+const WAFPage = `<html><head><title>Web Page Blocked</title></head><body><h1>Web Page Blocked</h1><p>Access to the web page you were trying to visit has been blocked in accordance with company policy.</p><p>Attack ID: 20000051</p></body></html>`
+
+// ErrorPage is ASP.NET's error page (customErrors Off).
+const ErrorPage = `<html><head><title>Runtime Error</title></head><body><h1>Server Error in '/' Application.</h1><h2><i>Timeout expired.  The timeout period elapsed prior to obtaining a connection from the pool.</i></h2></body></html>`
