@@ -163,6 +163,21 @@ func (s *Server) User(t *testing.T, username string) (string, string) {
 	return out["id"].(string), auth["token"].(string)
 }
 
+// Ask creates a question (title, optional description) through the API and
+// returns its id.
+func (s *Server) Ask(t *testing.T, token, title string, description ...string) string {
+	t.Helper()
+	body := map[string]any{"title": title}
+	if len(description) > 0 {
+		body["description"] = description[0]
+	}
+	status, out := s.API(t, "POST", "/api/collections/questions/records", token, body)
+	if status != 200 {
+		t.Fatalf("ask %q: %d %v", title, status, out)
+	}
+	return out["id"].(string)
+}
+
 // Browser is one headless Chromium; Tab gives isolated tabs (separate
 // cookies and storage, so separate users).
 type Browser struct {

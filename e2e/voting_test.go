@@ -61,11 +61,7 @@ func TestVotingStory(t *testing.T) {
 
 	// A newer question by someone else: equal rankings put it first.
 	_, carolToken := s.User(t, "carol")
-	status, q2rec := s.API(t, "POST", "/api/collections/questions/records", carolToken, map[string]any{"title": "Is the bus timetable working?"})
-	if status != 200 {
-		t.Fatalf("carol asks: %d %v", status, q2rec)
-	}
-	q2 := q2rec["id"].(string)
+	q2 := s.Ask(t, carolToken, "Is the bus timetable working?")
 
 	alice.Do(chromedp.Click(chromedp.CSS(`a[data-nav="home"]`)))
 	expectRank(alice, q1, 10, "asked today")
@@ -125,8 +121,7 @@ func TestLiveUpdates(t *testing.T) {
 	s := StartServer(t)
 	_, aliceToken := s.User(t, "alice")
 	s.User(t, "bob")
-	_, q := s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": "Live question"})
-	id := q["id"].(string)
+	id := s.Ask(t, aliceToken, "Live question")
 
 	b := NewBrowser(t)
 	watcher := b.Tab()
@@ -146,7 +141,7 @@ func TestLiveUpdates(t *testing.T) {
 	}
 
 	// A new question appears live too.
-	s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": "Fresh one"})
+	s.Ask(t, aliceToken, "Fresh one")
 	watcher.WaitTrue(`[...document.querySelectorAll("ol.cards h2")].some(h => h.textContent.includes("Fresh one"))`, "a new question, live")
 }
 
@@ -157,8 +152,7 @@ func TestGuestsAndEscaping(t *testing.T) {
 	_, aliceToken := s.User(t, "alice")
 	s.User(t, "bob")
 	xss := `<img src=x onerror=alert(1)>`
-	_, q := s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": xss, "description": `<script>alert(2)</script>`})
-	id := q["id"].(string)
+	id := s.Ask(t, aliceToken, xss, `<script>alert(2)</script>`)
 
 	b := NewBrowser(t)
 	guest := b.Tab()
@@ -193,8 +187,7 @@ func TestKeyboardVoting(t *testing.T) {
 	s := StartServer(t)
 	_, aliceToken := s.User(t, "alice")
 	s.User(t, "bob")
-	_, q := s.API(t, "POST", "/api/collections/questions/records", aliceToken, map[string]any{"title": "Keyboard question"})
-	id := q["id"].(string)
+	id := s.Ask(t, aliceToken, "Keyboard question")
 
 	b := NewBrowser(t)
 	bob := b.Tab()

@@ -27,22 +27,19 @@ type Drift struct {
 	Want   Stored `json:"want"`
 }
 
-const checkQuery = `SELECT q.id, q.title, q.answers, q.likes, q.dislikes, q.ranking, q.today, q.today_ends,
-	(SELECT COUNT(*) FROM answers a WHERE a.question = q.id) AS rows_answers,
-	(SELECT COUNT(*) FROM votes v WHERE v.question = q.id AND v.kind = 'like') AS rows_likes,
-	(SELECT COUNT(*) FROM votes v WHERE v.question = q.id AND v.kind = 'dislike') AS rows_dislikes
-FROM questions q ORDER BY q.id`
+const checkQuery = "SELECT q.id, q.title, q.answers, q.likes, q.dislikes, q.ranking, q.today, q.today_ends, " +
+	recountColumns + " FROM questions q ORDER BY q.id"
 
 // Check recounts every question from its rows, as of now, and returns those
 // whose stored counters, bonus or ranking differ.
 func Check(app core.App, now time.Time) ([]Drift, error) {
 	var rows []struct {
-		ID           string         `db:"id"`
-		Title        string         `db:"title"`
-		TodayEnds    types.DateTime `db:"today_ends"`
-		RowsAnswers  int            `db:"rows_answers"`
-		RowsLikes    int            `db:"rows_likes"`
-		RowsDislikes int            `db:"rows_dislikes"`
+		ID         string         `db:"id"`
+		Title      string         `db:"title"`
+		TodayEnds  types.DateTime `db:"today_ends"`
+		RcAnswers  int            `db:"rc_answers"`
+		RcLikes    int            `db:"rc_likes"`
+		RcDislikes int            `db:"rc_dislikes"`
 		Stored
 	}
 	if err := app.DB().NewQuery(checkQuery).All(&rows); err != nil {
@@ -50,7 +47,7 @@ func Check(app core.App, now time.Time) ([]Drift, error) {
 	}
 	var drifts []Drift
 	for _, r := range rows {
-		counts := ranking.Counts{Answers: r.RowsAnswers, Likes: r.RowsLikes, Dislikes: r.RowsDislikes}
+		counts := recounted{r.RcAnswers, r.RcLikes, r.RcDislikes}.counts()
 		today := ranking.BonusApplies(r.TodayEnds.Time(), now)
 		want := Stored{
 			Answers: counts.Answers, Likes: counts.Likes, Dislikes: counts.Dislikes,

@@ -15,27 +15,35 @@ import (
 	"github.com/rollcall/rollcall/ranking"
 )
 
-// countQuery recounts one question from its rows. The (question, …) indexes
-// on answers and votes make each subquery an index range scan.
-const countQuery = `SELECT
-	(SELECT COUNT(*) FROM answers WHERE question = {:id}) AS answers,
-	(SELECT COUNT(*) FROM votes WHERE question = {:id} AND kind = 'like') AS likes,
-	(SELECT COUNT(*) FROM votes WHERE question = {:id} AND kind = 'dislike') AS dislikes`
+// recountColumns recount the question aliased q from its rows; every
+// recount (one question, a refresh, the drift check) selects these. The
+// (question, …) indexes on answers and votes make each an index range scan.
+const recountColumns = `(SELECT COUNT(*) FROM answers WHERE question = q.id) AS rc_answers,
+	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'like') AS rc_likes,
+	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'dislike') AS rc_dislikes`
+
+// recounted scans recountColumns.
+type recounted struct {
+	Answers  int `db:"rc_answers"`
+	Likes    int `db:"rc_likes"`
+	Dislikes int `db:"rc_dislikes"`
+}
+
+func (r recounted) counts() ranking.Counts {
+	return ranking.Counts{Answers: r.Answers, Likes: r.Likes, Dislikes: r.Dislikes}
+}
 
 // Count recounts a question's answers and votes. Pass the transaction's app:
 // a read through the outer app goes to the read pool and misses rows the
 // transaction has not committed yet.
 func Count(app core.App, questionID string) (ranking.Counts, error) {
-	var row struct {
-		Answers  int `db:"answers"`
-		Likes    int `db:"likes"`
-		Dislikes int `db:"dislikes"`
-	}
-	err := app.DB().NewQuery(countQuery).Bind(dbx.Params{"id": questionID}).One(&row)
+	var row recounted
+	err := app.DB().NewQuery("SELECT " + recountColumns + " FROM questions q WHERE q.id = {:id}").
+		Bind(dbx.Params{"id": questionID}).One(&row)
 	if err != nil {
 		return ranking.Counts{}, fmt.Errorf("recount question %s: %w", questionID, err)
 	}
-	return ranking.Counts{Answers: row.Answers, Likes: row.Likes, Dislikes: row.Dislikes}, nil
+	return row.counts(), nil
 }
 
 // Apply writes counts and the ranking they give at now onto q, and reports
@@ -83,11 +91,7 @@ func IsRecounted(ctx context.Context) bool {
 
 // refreshQuery loads a question and recounts its rows in one statement: on
 // the write path every statement holds the single write connection longer.
-const refreshQuery = `SELECT q.*,
-	(SELECT COUNT(*) FROM answers WHERE question = q.id) AS rc_answers,
-	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'like') AS rc_likes,
-	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'dislike') AS rc_dislikes
-FROM questions q WHERE q.id = {:id}`
+const refreshQuery = "SELECT q.*, " + recountColumns + " FROM questions q WHERE q.id = {:id}"
 
 // ErrNoQuestion is returned by Refresh for a question that does not exist.
 var ErrNoQuestion = errors.New("no such question")
