@@ -58,6 +58,10 @@ func TestVotingStory(t *testing.T) {
 	)
 	alice.WaitTrue(`/^\/questions\/[a-z0-9]+$/.test(location.pathname)`, "the new question's page")
 	q1 := strings.TrimPrefix(Eval[string](alice, `location.pathname`), "/questions/")
+	alice.WaitTrue(`document.getElementById("answers-h")?.textContent === "Answers (0)"`, "the answers section")
+	if text := Eval[string](alice, `document.querySelector("main").innerText`); strings.Contains(text, "null") || strings.Contains(text, "undefined") {
+		t.Errorf("the question page shows a JavaScript placeholder:\n%s", text)
+	}
 
 	// A newer question by someone else: equal rankings put it first.
 	_, carolToken := s.User(t, "carol")

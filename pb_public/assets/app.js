@@ -1,6 +1,6 @@
 // The app shell: a small router over history.pushState, and the header.
 import { pb, me } from "./api.js";
-import { h, mount, clearNotice } from "./dom.js";
+import { h, clearNotice, startPage, isCurrentPage } from "./dom.js";
 import { homeView } from "./views/home.js";
 import { questionView } from "./views/question.js";
 import { askView, editView } from "./views/ask.js";
@@ -27,12 +27,16 @@ export async function render() {
     cleanup();
     cleanup = null;
   }
+  const token = startPage();
   const path = window.location.pathname.replace(/\/+$/, "") || "/";
   for (const [pattern, view, nav] of routes) {
     const m = path.match(pattern);
     if (m) {
       markNav(nav);
-      cleanup = (await view(m)) || null;
+      const done = (await view(m)) || null;
+      // A view the user left while it loaded cleans up at once.
+      if (isCurrentPage(token)) cleanup = done;
+      else if (done) done();
       return;
     }
   }

@@ -23,6 +23,22 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// Each navigation starts a new page. A view that awaits the network binds its
+// mount to the page it started on, so a slow response never paints over the
+// page the user has since moved to.
+let page = 0;
+export function startPage() {
+  page += 1;
+  return page;
+}
+export function isCurrentPage(token) {
+  return token === page;
+}
+export function pageMount() {
+  const token = page;
+  return (...children) => (token === page ? mount(...children) : null);
+}
+
 // mount replaces main's content and moves focus there for screen readers.
 export function mount(...children) {
   const main = document.getElementById("main");

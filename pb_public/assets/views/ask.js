@@ -1,5 +1,5 @@
 // Ask a question, or edit one of your own.
-import { h, mount, notice, fieldErrors } from "../dom.js";
+import { h, mount, pageMount, notice, fieldErrors } from "../dom.js";
 import { pb, me, errorMessage } from "../api.js";
 import { navigate } from "../app.js";
 import { askToSignIn } from "./card.js";
@@ -10,13 +10,14 @@ export function askView() {
     askToSignIn();
     return;
   }
-  questionForm("Ask a question", "Ask", {}, async (data) => {
+  questionForm(mount, "Ask a question", "Ask", {}, async (data) => {
     const rec = await pb.collection("questions").create(data);
     navigate(`/questions/${rec.id}`);
   });
 }
 
 export async function editView(id) {
+  const mount = pageMount();
   const user = me();
   if (!user) {
     askToSignIn();
@@ -34,14 +35,14 @@ export async function editView(id) {
     mount(h("h1", {}, "Edit question"), h("p", {}, "Only the author can edit this question."));
     return;
   }
-  questionForm("Edit question", "Save", rec, async (data) => {
+  questionForm(mount, "Edit question", "Save", rec, async (data) => {
     await pb.collection("questions").update(id, data);
     notice("Question saved.");
     navigate("/mine");
   });
 }
 
-function questionForm(heading, action, rec, submit) {
+function questionForm(mount, heading, action, rec, submit) {
   const title = h("input", { type: "text", id: "q-title", name: "title", required: true, maxlength: 200, value: rec.title || "", "aria-describedby": "q-title-err" });
   const description = h("textarea", { id: "q-description", name: "description", maxlength: 5000, rows: 6, "aria-describedby": "q-description-err" }, rec.description || "");
   const form = h("form", { class: "stack", novalidate: true },
@@ -65,6 +66,5 @@ function questionForm(heading, action, rec, submit) {
       button.disabled = false;
     }
   });
-  mount(h("h1", {}, heading), form);
-  title.focus();
+  if (mount(h("h1", {}, heading), form)) title.focus();
 }

@@ -1,12 +1,13 @@
 // One question with every answer (newest first, paginated); the user's own
 // answer is editable and can be withdrawn.
-import { h, mount, notice } from "../dom.js";
+import { h, pageMount, notice } from "../dom.js";
 import { pb, me, withdrawAnswer, errorMessage } from "../api.js";
 import { card } from "./card.js";
 
 const perPage = 10;
 
 export async function questionView(id) {
+  const mount = pageMount();
   const user = me();
   let q;
   try {
@@ -20,7 +21,7 @@ export async function questionView(id) {
 
   const cardBox = h("div");
   const answersBox = h("section", { "aria-labelledby": "answers-h" });
-  mount(cardBox, answersBox);
+  if (!mount(cardBox, answersBox)) return; // the user has moved on
 
   const drawCard = () => cardBox.replaceChildren(...[card(q, {
     link: false,
@@ -50,7 +51,7 @@ export async function questionView(id) {
       const res = await pb.collection("answers").getList(page, perPage, {
         filter: pb.filter("question = {:q}", { q: id }), sort: "-created,id", expand: "author",
       });
-      answersBox.replaceChildren(
+      answersBox.replaceChildren(...[
         h("h2", { id: "answers-h" }, `Answers (${res.totalItems})`),
         res.items.length
           ? h("ul", { class: "answers" }, res.items.map((a) => h("li", { "data-answer": a.id },
@@ -62,7 +63,7 @@ export async function questionView(id) {
           h("button", { type: "button", class: "ghost", disabled: page <= 1 ? true : undefined, onclick: () => loadAnswers(page - 1) }, "Newer"),
           h("span", {}, `Page ${page} of ${res.totalPages}`),
           h("button", { type: "button", class: "ghost", disabled: page >= res.totalPages ? true : undefined, onclick: () => loadAnswers(page + 1) }, "Older")) : null,
-      );
+      ].filter(Boolean));
     } catch (err) {
       notice(errorMessage(err), "error");
     }
