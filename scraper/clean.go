@@ -146,8 +146,9 @@ func Clean(roll Roll, raw RawRow) (Property, error) {
 		Address:          CleanText(raw.Cells[2]),
 		FirstOwner:       CleanText(raw.Cells[3]),
 		RatingCategory:   CleanText(raw.Cells[5]),
+		DetailQuery:      raw.DetailQuery,
 	}
-	p.StreetNumber, p.Street, p.Suburb = SplitAddress(raw.Cells[2])
+	p.StreetNumber, p.Street, p.AddressSuburb = SplitAddress(raw.Cells[2])
 	p.UseLabel, p.UseCode = SplitUseCode(raw.Cells[4])
 	var err error
 	if p.MarketValue, err = ParseRands(raw.Cells[6]); err != nil {

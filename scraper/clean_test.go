@@ -158,8 +158,8 @@ func TestCleanRealRows(t *testing.T) {
 		if (r[8] == "") != (p.Extent == nil) {
 			t.Errorf("row %s: extent %v from %q", r[0], p.Extent, r[8])
 		}
-		if i := strings.LastIndex(r[3], ","); i >= 0 && p.Suburb != CleanText(r[3][i+1:]) {
-			t.Errorf("row %s: suburb %q from %q", r[0], p.Suburb, r[3])
+		if i := strings.LastIndex(r[3], ","); i >= 0 && p.AddressSuburb != CleanText(r[3][i+1:]) {
+			t.Errorf("row %s: suburb %q from %q", r[0], p.AddressSuburb, r[3])
 		}
 		if r[5] != "" && p.UseCode == nil {
 			t.Errorf("row %s: no use code from %q", r[0], r[5])

@@ -77,7 +77,7 @@ func ParseResults(r io.Reader) (ResultPage, error) {
 			row.Cells[0] = ""
 		}
 		if href, ok := tr.Find("a.searchResultTblLink").Attr("href"); ok {
-			row.PIN = pinFrom(href)
+			row.PIN, row.DetailQuery = linkQuery(href)
 		}
 		page.Rows = append(page.Rows, row)
 	})
@@ -117,12 +117,13 @@ func columnOrder(table *goquery.Selection) ([len(Headers)]int, error) {
 	return order, err
 }
 
-func pinFrom(href string) string {
+// linkQuery reads the PIN and the whole query string of a detail link.
+func linkQuery(href string) (pin, query string) {
 	u, err := url.Parse(strings.TrimSpace(href))
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return u.Query().Get("id")
+	return u.Query().Get("id"), u.RawQuery
 }
 
 // pageError recognises the pages that come back instead of results.

@@ -28,6 +28,9 @@ func (r Roll) String() string {
 type RawRow struct {
 	PIN   string
 	Cells [8]string
+	// DetailQuery is the query string of the row's detail link
+	// (id=PIN&PType=…&FType=…), sent back as is for --details.
+	DetailQuery string
 }
 
 // Property is a cleaned row. Absent values are nil (the site shows an empty
@@ -41,11 +44,25 @@ type Property struct {
 	AddressRaw       string // as the site wrote it, padding included
 	StreetNumber     string
 	Street           string
-	Suburb           string
+	AddressSuburb    string // the part of the address after its last comma
 	FirstOwner       string
 	UseCode          *int
 	UseLabel         string
 	RatingCategory   string
 	MarketValue      *int64   // rands
 	Extent           *float64 // m²
+
+	Source      Partition // the query that found it
+	DetailQuery string
+	Details     *Details // nil unless fetched (--details)
+}
+
+// Details are the property profile page's extra fields.
+type Details struct {
+	ERF           string
+	DeedsTown     string
+	SchemeName    string
+	SchemeNumber  string
+	SectionNumber string
+	Owners        []string
 }

@@ -1,0 +1,125 @@
+package scraper
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Partition is one query of the site: a roll and the keys that narrow it.
+// A query that hits the row cap is split into children that together cover
+// it: suburb → × volume 01–89 → × deeds town (full title) or scheme
+// (sectional) → × rate-number substrings. Dropdown keys match exactly, so
+// those children are disjoint and miss nothing; rate-number substrings
+// overlap (rows are stored once by PIN) and cannot see rows without a rate
+// number, so a partition split that way is counted incomplete.
+type Partition struct {
+	Roll       Roll
+	SuburbID   string
+	SuburbName string
+	Volume     string
+	DeedsTown  string // dropdown ID (full title)
+	Scheme     string // option text (sectional)
+	RateNumber string // substring
+}
+
+// Key names the partition in checkpoints and the run log; it is stable
+// across runs so that a resumed run recognises what is done.
+func (p Partition) Key() string {
+	var b strings.Builder
+	b.WriteString(p.Roll.String())
+	add := func(name, value string) {
+		if value != "" {
+			b.WriteString("/" + name + "=" + value)
+		}
+	}
+	add("suburb", p.SuburbID)
+	add("volume", p.Volume)
+	add("deeds", p.DeedsTown)
+	add("scheme", p.Scheme)
+	add("rate", p.RateNumber)
+	return b.String()
+}
+
+// Query is the search that fetches the partition.
+func (p Partition) Query() SearchQuery {
+	return SearchQuery{Roll: p.Roll, Suburb: p.SuburbID, VolumeNo: p.Volume, DeedsTown: p.DeedsTown, SchemeName: p.Scheme, RateNumber: p.RateNumber}
+}
+
+// Lists are the criteria pages' dropdowns that partitions are made from.
+type Lists struct {
+	Suburbs    []Option // the same list on both criteria pages
+	DeedsTowns []Option
+	Schemes    []Option
+}
+
+// Volumes are the site's fixed volume numbers.
+func Volumes() []string {
+	out := make([]string, 89)
+	for i := range out {
+		out[i] = fmt.Sprintf("%02d", i+1)
+	}
+	return out
+}
+
+// Roots are the first queries of a roll: one per suburb, or only the
+// suburbs whose name or ID equals filter (case-insensitive).
+func Roots(roll Roll, lists Lists, filter string) []Partition {
+	var out []Partition
+	for _, s := range lists.Suburbs {
+		if filter != "" && !strings.EqualFold(s.Text, filter) && s.Value != filter {
+			continue
+		}
+		out = append(out, Partition{Roll: roll, SuburbID: s.Value, SuburbName: s.Text})
+	}
+	return out
+}
+
+// Children split a capped partition one level further. ok is false when
+// there is no finer split left. exhaustive is false when the children may
+// miss rows (the rate-number levels).
+func (p Partition) Children(lists Lists) (children []Partition, exhaustive, ok bool) {
+	with := func(set func(*Partition)) Partition {
+		c := p
+		set(&c)
+		return c
+	}
+	switch {
+	case p.Volume == "":
+		for _, v := range Volumes() {
+			children = append(children, with(func(c *Partition) { c.Volume = v }))
+		}
+		return children, true, true
+	case p.Roll == FullTitle && p.DeedsTown == "" && len(lists.DeedsTowns) > 0:
+		for _, d := range lists.DeedsTowns {
+			children = append(children, with(func(c *Partition) { c.DeedsTown = d.Value }))
+		}
+		return children, true, true
+	case p.Roll == Sectional && p.Scheme == "" && len(lists.Schemes) > 0:
+		seen := map[string]bool{}
+		for _, s := range lists.Schemes {
+			if !seen[s.Text] { // the scheme list repeats names
+				seen[s.Text] = true
+				children = append(children, with(func(c *Partition) { c.Scheme = s.Text }))
+			}
+		}
+		return children, true, true
+	case p.RateNumber == "":
+		for d := '0'; d <= '9'; d++ {
+			children = append(children, with(func(c *Partition) { c.RateNumber = string(d) }))
+		}
+		return children, false, true
+	case len(p.RateNumber) == 1:
+		// A number holding digit d holds "dx" or, with d last, "xd".
+		seen := map[string]bool{}
+		for x := '0'; x <= '9'; x++ {
+			for _, s := range []string{p.RateNumber + string(x), string(x) + p.RateNumber} {
+				if !seen[s] {
+					seen[s] = true
+					children = append(children, with(func(c *Partition) { c.RateNumber = s }))
+				}
+			}
+		}
+		return children, false, true
+	}
+	return nil, false, false
+}
