@@ -27,6 +27,9 @@ type Config struct {
 	// default; meant for loopback load tests and trusted internal callers.
 	RateLimitExempt []string
 
+	// Scrape is the valuation scraper's schedule and target.
+	Scrape Scrape
+
 	// Location is TimeZone loaded; set by Resolve.
 	Location *time.Location
 	// Now is the clock. Tests replace it so nothing ever sleeps.
@@ -38,6 +41,7 @@ func New() *Config {
 	return &Config{
 		TimeZone:        envOr(EnvTimeZone, "UTC"),
 		RateLimitExempt: splitList(os.Getenv(EnvRateLimitExempt)),
+		Scrape:          newScrape(),
 		Location:        time.UTC,
 		Now:             time.Now,
 	}
@@ -49,6 +53,7 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) {
 		"IANA time zone of the calendar day behind the \"asked today\" bonus (env "+EnvTimeZone+")")
 	fs.StringSliceVar(&c.RateLimitExempt, "rate-limit-exempt", c.RateLimitExempt,
 		"comma-separated IPs/CIDRs the rate limiter skips, e.g. 127.0.0.1 for local load tests; off by default (env "+EnvRateLimitExempt+")")
+	c.Scrape.bindFlags(fs)
 }
 
 // Resolve validates the flag values and fills the typed fields.
@@ -65,6 +70,9 @@ func (c *Config) Resolve() error {
 		if _, err := netip.ParseAddr(item); err != nil {
 			return fmt.Errorf("--rate-limit-exempt %q is neither an IP nor a CIDR", item)
 		}
+	}
+	if err := c.Scrape.resolve(); err != nil {
+		return err
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -1,0 +1,71 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/pocketbase/pocketbase/tools/cron"
+	"github.com/spf13/pflag"
+)
+
+// Environment variables of the scraper's settings.
+const (
+	EnvScrapeCron    = "ROLLCALL_SCRAPE_CRON"
+	EnvScrapeTZ      = "ROLLCALL_SCRAPE_TZ"
+	EnvScrapeBaseURL = "ROLLCALL_SCRAPE_BASE_URL"
+	EnvScrapeContact = "ROLLCALL_SCRAPE_CONTACT"
+)
+
+// Scrape holds the scheduled scrape's settings (the CLI's flags override
+// base URL and contact for one run).
+type Scrape struct {
+	// Cron is a 5-field expression in Zone, or "off".
+	Cron     string
+	TimeZone string
+	BaseURL  string
+	// Contact goes into the User-Agent so the site's operators can reach us.
+	Contact string
+
+	Schedule *cron.Schedule // nil when off; set by Resolve
+	Zone     *time.Location
+}
+
+func newScrape() Scrape {
+	return Scrape{
+		Cron:     envOr(EnvScrapeCron, "0 2 * * *"),
+		TimeZone: envOr(EnvScrapeTZ, "Africa/Johannesburg"),
+		BaseURL:  envOr(EnvScrapeBaseURL, "https://valuation2022.durban.gov.za"),
+		Contact:  envOr(EnvScrapeContact, "https://github.com/rollcall/rollcall"),
+	}
+}
+
+func (s *Scrape) bindFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&s.Cron, "scrape-cron", s.Cron, `when the daily valuation scrape runs, a cron expression in --scrape-tz, or "off" (env `+EnvScrapeCron+`)`)
+	fs.StringVar(&s.TimeZone, "scrape-tz", s.TimeZone, "IANA time zone of --scrape-cron; other jobs keep theirs (env "+EnvScrapeTZ+")")
+	fs.StringVar(&s.BaseURL, "scrape-base-url", s.BaseURL, "valuation site to scrape (env "+EnvScrapeBaseURL+")")
+	fs.StringVar(&s.Contact, "scrape-contact", s.Contact, "contact URL or address sent in the scraper's User-Agent (env "+EnvScrapeContact+")")
+}
+
+func (s *Scrape) resolve() error {
+	zone, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return fmt.Errorf("--scrape-tz %q is not an IANA time zone: %w", s.TimeZone, err)
+	}
+	s.Zone = zone
+	s.Schedule = nil
+	if s.Cron != "off" {
+		if s.Schedule, err = cron.NewSchedule(s.Cron); err != nil {
+			return fmt.Errorf(`--scrape-cron %q: %w (or "off")`, s.Cron, err)
+		}
+	}
+	if u, err := url.Parse(s.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--scrape-base-url %q: want http(s)://host", s.BaseURL)
+	}
+	return nil
+}
+
+// Due says whether the scheduled scrape starts in the minute of t.
+func (s *Scrape) Due(t time.Time) bool {
+	return s.Schedule != nil && s.Schedule.IsDue(cron.NewMoment(t.In(s.Zone)))
+}

@@ -1,0 +1,257 @@
+// Package job runs one scrape from start to end: it takes the lease, reads
+// the criteria pages, walks the partitions, stores each outcome and closes
+// the run. The CLI, the cron job and the superuser trigger all call Run.
+package job
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/rollcall/rollcall/scraper"
+	"github.com/rollcall/rollcall/scraper/store"
+)
+
+// DefaultBaseURL is the 2022 roll; the 2017 and 2012 sites share its layout.
+const DefaultBaseURL = "https://valuation2022.durban.gov.za"
+
+// Options for one run.
+type Options struct {
+	Spec     store.Spec
+	Contact  string // in the User-Agent
+	Insecure bool
+	DryRun   bool // fetch, parse and clean; store nothing
+	Fresh    bool // abandon an interrupted run instead of resuming it
+	// Progress receives updates; nil for none.
+	Progress Progress
+	// For tests: the retry sleep, the HTTP client and the clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+	HTTP  *http.Client
+	Now   func() time.Time
+}
+
+// Result is what a run did.
+type Result struct {
+	RunID   string // "" for a dry run
+	Status  string // ok, partial, failed
+	Resumed bool
+	Counts  store.Counts
+}
+
+// Progress is told how a run advances (a terminal bar or log lines).
+type Progress interface {
+	Start(run string, spec store.Spec, resumed bool)
+	Update(partitionsDone, partitionsKnown, rows int64)
+	Finish(r Result, err error)
+}
+
+// Run scrapes per o and waits for the end. It returns an error when the run
+// could not start (a live lease elsewhere, bad options) or ended failed; a
+// partial run returns no error and Status "partial".
+func Run(ctx context.Context, app core.App, o Options) (Result, error) {
+	if o.DryRun {
+		if err := o.normalize(); err != nil {
+			return Result{}, err
+		}
+		return dryRun(ctx, o, o.progress())
+	}
+	started, err := Start(ctx, app, o)
+	if err != nil {
+		return Result{}, err
+	}
+	return started.Wait()
+}
+
+// Started is a run that holds the lease and works in the background.
+type Started struct {
+	RunID   string
+	Resumed bool
+	done    chan struct{}
+	result  Result
+	err     error
+}
+
+// Wait blocks until the run ends.
+func (s *Started) Wait() (Result, error) {
+	<-s.done
+	return s.result, s.err
+}
+
+// Start takes the lease (resuming an interrupted run unless o.Fresh) and
+// scrapes in the background; ErrBusy-wrapped errors mean another run is live.
+func Start(ctx context.Context, app core.App, o Options) (*Started, error) {
+	if err := o.normalize(); err != nil {
+		return nil, err
+	}
+	st := store.New(app, o.Now)
+	run, err := st.Begin(o.Spec, leaseOwner(), o.Fresh)
+	if err != nil {
+		return nil, err
+	}
+	started := &Started{RunID: run.ID, Resumed: run.Resumed, done: make(chan struct{})}
+	progress := o.progress()
+	progress.Start(run.ID, run.Spec, run.Resumed)
+	go func() {
+		defer close(started.done)
+		started.result, started.err = walkAndStore(ctx, st, run, o, progress)
+		progress.Finish(started.result, started.err)
+	}()
+	return started, nil
+}
+
+func (o *Options) normalize() error {
+	if len(o.Spec.Rolls) == 0 {
+		return errors.New("no roll to scrape")
+	}
+	if o.Spec.BaseURL == "" {
+		o.Spec.BaseURL = DefaultBaseURL
+	}
+	return nil
+}
+
+func (o *Options) progress() Progress {
+	if o.Progress == nil {
+		return silent{}
+	}
+	return o.Progress
+}
+
+func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Options, progress Progress) (Result, error) {
+	res := Result{RunID: run.ID, Resumed: run.Resumed}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	finish := func(walkErr error) (Result, error) {
+		status, err := st.Finish(run, walkErr)
+		res.Status, res.Counts = status, run.Counts
+		if err != nil {
+			return res, fmt.Errorf("close run %s: %w", run.ID, err)
+		}
+		if walkErr != nil {
+			return res, fmt.Errorf("scrape run %s failed: %w", run.ID, walkErr)
+		}
+		return res, nil
+	}
+
+	fetcher, walker, roots, err := prepare(ctx, run.Spec, o)
+	if err != nil {
+		return finish(err)
+	}
+	if walker.Resume, err = st.Checkpoints(run); err != nil {
+		return finish(err)
+	}
+	stopBeat := heartbeat(ctx, st, run, cancel)
+	defer stopBeat()
+
+	walkErr := walker.Walk(ctx, roots, func(out scraper.Outcome) error {
+		run.SetFetchCounts(fetcher.Requests(), fetcher.Retries())
+		if err := st.Apply(run, out); err != nil {
+			return fmt.Errorf("store %s: %w", out.Partition.Key(), err)
+		}
+		done, known := walker.Progress()
+		progress.Update(done, known, run.Counts.RowsSeen)
+		return nil
+	})
+	if cause := context.Cause(ctx); walkErr != nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		walkErr = cause
+	}
+	run.SetFetchCounts(fetcher.Requests(), fetcher.Retries())
+	return finish(walkErr)
+}
+
+// prepare builds the fetcher, reads robots.txt and the criteria pages, and
+// lists the root partitions.
+func prepare(ctx context.Context, spec store.Spec, o Options) (*scraper.Fetcher, *scraper.Walker, []scraper.Partition, error) {
+	fetcher, err := scraper.NewFetcher(scraper.FetchOptions{
+		BaseURL: spec.BaseURL, Contact: o.Contact, Delay: spec.Delay, Concurrency: max(spec.Concurrency, 1),
+		Insecure: o.Insecure, Sleep: o.Sleep, HTTP: o.HTTP,
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := fetcher.LoadRobots(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	walker := &scraper.Walker{Fetcher: fetcher, Workers: max(spec.Concurrency, 1), Details: spec.Details}
+	var roots []scraper.Partition
+	for _, roll := range spec.Rolls {
+		lists, err := readLists(ctx, fetcher, roll)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%s roll: %w", roll, err)
+		}
+		walker.Lists.Suburbs = lists.Suburbs
+		if roll == scraper.FullTitle {
+			walker.Lists.DeedsTowns = lists.DeedsTowns
+		} else {
+			walker.Lists.Schemes = lists.Schemes
+		}
+		r := scraper.Roots(roll, lists, spec.Suburb)
+		if len(r) == 0 {
+			return nil, nil, nil, fmt.Errorf("no suburb named %q in the %s roll's list", spec.Suburb, roll)
+		}
+		roots = append(roots, r...)
+	}
+	return fetcher, walker, roots, nil
+}
+
+// readLists reads a roll's criteria page: suburbs, and deeds towns (full
+// title) or schemes (sectional). An empty suburb list is an error.
+func readLists(ctx context.Context, f *scraper.Fetcher, roll scraper.Roll) (scraper.Lists, error) {
+	page, extra := "/FramePages/SearchCrit.aspx", "drpDeedsTown"
+	if roll == scraper.Sectional {
+		page, extra = "/FramePages/SearchCrit2.aspx", "drpScheme"
+	}
+	body, err := f.Get(ctx, page, "")
+	if err != nil {
+		return scraper.Lists{}, err
+	}
+	var lists scraper.Lists
+	if lists.Suburbs, err = scraper.ParseOptions(bytes.NewReader(body), "drpSuburb"); err != nil {
+		return scraper.Lists{}, fmt.Errorf("suburb list: %w", err)
+	}
+	// The finer split's list is optional: without it the split goes
+	// straight to rate numbers.
+	more, _ := scraper.ParseOptions(bytes.NewReader(body), extra)
+	if roll == scraper.FullTitle {
+		lists.DeedsTowns = more
+	} else {
+		lists.Schemes = more
+	}
+	return lists, nil
+}
+
+// heartbeat renews the lease until stopped; losing it cancels the run.
+func heartbeat(ctx context.Context, st *store.Store, run *store.Run, cancel context.CancelCauseFunc) (stop func()) {
+	ctx, done := context.WithCancel(ctx)
+	go func() {
+		t := time.NewTicker(store.LeaseTTL / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := st.Heartbeat(run); errors.Is(err, store.ErrLeaseLost) {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+	return done
+}
+
+func leaseOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d:%s", host, os.Getpid(), core.GenerateDefaultRandomId()[:6])
+}
+
+type silent struct{}
+
+func (silent) Start(string, store.Spec, bool) {}
+func (silent) Update(int64, int64, int64)     {}
+func (silent) Finish(Result, error)           {}

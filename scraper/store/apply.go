@@ -1,0 +1,270 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/rollcall/rollcall/scraper"
+)
+
+// insertBatch rows go in one INSERT statement.
+const insertBatch = 50
+
+// stored is a property row as read back for comparison.
+type stored struct {
+	id, goneAt string
+	values     map[string]*string
+}
+
+// Apply stores one partition's outcome in a single transaction: new
+// properties inserted, changed ones updated with a history record per
+// changed field, unchanged ones not written at all, the partition
+// checkpointed and the run's counters saved.
+func (s *Store) Apply(run *Run, out scraper.Outcome) error {
+	fresh := make([]scraper.Property, 0, len(out.Properties))
+	for _, p := range out.Properties {
+		key := seenKey(p.Roll, p.PIN)
+		if _, dup := run.seen[key]; dup {
+			continue // already stored by an overlapping query of this run
+		}
+		run.seen[key] = struct{}{}
+		fresh = append(fresh, p)
+	}
+	counts := run.Counts
+	err := s.app.RunInTransaction(func(tx core.App) error {
+		if err := s.upsert(tx, run, fresh, &counts); err != nil {
+			return err
+		}
+		pins := make([]string, len(fresh))
+		for i, p := range fresh {
+			pins[i] = seenKey(p.Roll, p.PIN)
+		}
+		errText := ""
+		if out.Err != nil {
+			errText = out.Err.Error()
+		}
+		_, err := tx.DB().NewQuery(`INSERT INTO scrape_checkpoints (run, key, status, rows, pins, error)
+			VALUES ({:run}, {:key}, {:status}, {:rows}, {:pins}, {:error})
+			ON CONFLICT (run, key) DO UPDATE SET status = excluded.status, rows = excluded.rows,
+				pins = scrape_checkpoints.pins || CASE WHEN scrape_checkpoints.pins != '' AND excluded.pins != '' THEN char(10) ELSE '' END || excluded.pins,
+				error = excluded.error`).
+			Bind(dbx.Params{"run": run.ID, "key": out.Partition.Key(), "status": string(out.Status), "rows": len(out.Properties), "pins": strings.Join(pins, "\n"), "error": errText}).Execute()
+		if err != nil {
+			return fmt.Errorf("checkpoint %s: %w", out.Partition.Key(), err)
+		}
+		counts.RowsSeen += int64(len(fresh))
+		if out.Err != nil && out.Status != scraper.StatusSplit {
+			counts.Errors = appendError(counts.Errors, out.Partition.Key()+": "+errText)
+		}
+		return s.saveCounts(tx, run.ID, counts, "")
+	})
+	if err != nil {
+		for _, p := range fresh {
+			delete(run.seen, seenKey(p.Roll, p.PIN))
+		}
+		return err
+	}
+	run.Counts = counts
+	return nil
+}
+
+// appendError keeps the run log's error list readable: the first 100.
+func appendError(list []string, e string) []string {
+	const keep = 100
+	if len(list) < keep {
+		return append(list, e)
+	}
+	if len(list) == keep {
+		return append(list, "… more errors in the checkpoints (scrape_checkpoints.error)")
+	}
+	return list
+}
+
+func seenKey(roll scraper.Roll, pin string) string { return roll.String() + "/" + pin }
+
+func (s *Store) upsert(tx core.App, run *Run, props []scraper.Property, counts *Counts) error {
+	if len(props) == 0 {
+		return nil
+	}
+	existing, err := s.load(tx, props[0].Roll, props)
+	if err != nil {
+		return err
+	}
+	now := s.stamp()
+	var inserts []scraper.Property
+	var history []historyRow
+	for i := range props {
+		p := &props[i]
+		old, ok := existing[p.PIN]
+		if !ok {
+			inserts = append(inserts, *p)
+			continue
+		}
+		set := dbx.Params{}
+		for _, c := range tracked {
+			if c.detail && p.Details == nil {
+				continue
+			}
+			v := c.value(p)
+			if !sameValue(old.values[c.name], v) {
+				set[c.name] = sqlValue(c, v)
+				history = append(history, historyRow{property: old.id, field: c.name, old: historyValue(c, old.values[c.name]), new: historyValue(c, v)})
+			}
+		}
+		if old.goneAt != "" {
+			set["gone_at"] = ""
+			history = append(history, historyRow{property: old.id, field: "gone_at", old: quoteJSON(old.goneAt), new: nil})
+		}
+		if len(set) == 0 {
+			counts.RowsUnchanged++
+			continue
+		}
+		for _, c := range where {
+			set[c.name] = *c.value(p)
+		}
+		set["last_seen"] = now
+		set["updated"] = now
+		if _, err := tx.DB().Update("properties", set, dbx.HashExp{"id": old.id}).Execute(); err != nil {
+			return fmt.Errorf("update property %s: %w", p.PIN, err)
+		}
+		counts.RowsChanged++
+	}
+	if err := s.insert(tx, inserts, now); err != nil {
+		return err
+	}
+	counts.RowsNew += int64(len(inserts))
+	return s.writeHistory(tx, run.ID, history, now)
+}
+
+// load reads the stored rows of props (one roll) by PIN.
+func (s *Store) load(tx core.App, roll scraper.Roll, props []scraper.Property) (map[string]stored, error) {
+	names := make([]string, 0, len(tracked))
+	for _, c := range tracked {
+		names = append(names, "CAST(`"+c.name+"` AS TEXT)")
+	}
+	out := make(map[string]stored, len(props))
+	for start := 0; start < len(props); start += 500 {
+		chunk := props[start:min(start+500, len(props))]
+		pins := make([]any, len(chunk))
+		for i, p := range chunk {
+			pins[i] = p.PIN
+		}
+		q := tx.DB().Select(append([]string{"id", "pin", "gone_at"}, names...)...).From("properties").
+			Where(dbx.HashExp{"roll": roll.String()}).AndWhere(dbx.In("pin", pins...))
+		rows, err := q.Rows()
+		if err != nil {
+			return nil, fmt.Errorf("load properties: %w", err)
+		}
+		for rows.Next() {
+			var id, pin, gone string
+			vals := make([]sql.NullString, len(tracked))
+			dest := []any{&id, &pin, &gone}
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read property: %w", err)
+			}
+			st := stored{id: id, goneAt: gone, values: make(map[string]*string, len(tracked))}
+			for i, c := range tracked {
+				st.values[c.name] = nullString(vals[i])
+			}
+			out[pin] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// insert writes new properties, insertBatch rows per statement.
+func (s *Store) insert(tx core.App, props []scraper.Property, now string) error {
+	cols := []string{"id", "roll", "pin", "first_seen", "last_seen", "gone_at", "created", "updated"}
+	for _, c := range tracked {
+		cols = append(cols, c.name)
+	}
+	for _, c := range where {
+		cols = append(cols, c.name)
+	}
+	for start := 0; start < len(props); start += insertBatch {
+		chunk := props[start:min(start+insertBatch, len(props))]
+		var sqlText strings.Builder
+		sqlText.WriteString("INSERT INTO properties (`" + strings.Join(cols, "`, `") + "`) VALUES ")
+		params := dbx.Params{}
+		for i := range chunk {
+			p := &chunk[i]
+			values := []any{core.GenerateDefaultRandomId(), p.Roll.String(), p.PIN, now, now, "", now, now}
+			for _, c := range tracked {
+				values = append(values, sqlValue(c, c.value(p)))
+			}
+			for _, c := range where {
+				values = append(values, *c.value(p))
+			}
+			if i > 0 {
+				sqlText.WriteString(", ")
+			}
+			sqlText.WriteByte('(')
+			for j, v := range values {
+				name := fmt.Sprintf("p%d_%d", i, j)
+				params[name] = v
+				if j > 0 {
+					sqlText.WriteString(", ")
+				}
+				sqlText.WriteString("{:" + name + "}")
+			}
+			sqlText.WriteByte(')')
+		}
+		if _, err := tx.DB().NewQuery(sqlText.String()).Bind(params).Execute(); err != nil {
+			return fmt.Errorf("insert properties: %w", err)
+		}
+	}
+	return nil
+}
+
+type historyRow struct {
+	property, field string
+	old, new        any
+}
+
+func (s *Store) writeHistory(tx core.App, runID string, rows []historyRow, now string) error {
+	for _, h := range rows {
+		_, err := tx.DB().Insert("property_history", dbx.Params{
+			"id": core.GenerateDefaultRandomId(), "property": h.property, "run": runID, "field": h.field,
+			"old": h.old, "new": h.new, "at": now,
+		}).Execute()
+		if err != nil {
+			return fmt.Errorf("write history: %w", err)
+		}
+	}
+	return nil
+}
+
+func sameValue(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+// sqlValue is what an UPDATE writes: NULL for no value.
+func sqlValue(c column, v *string) any {
+	if v == nil {
+		if c.json {
+			return nil
+		}
+		return ""
+	}
+	return *v
+}
+
+func quoteJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/rollcall/rollcall/scraper"
+)
+
+func (s *Store) saveCounts(tx core.App, runID string, c Counts, status string) error {
+	errs, _ := json.Marshal(append([]string{}, c.Errors...))
+	set := dbx.Params{
+		"partitions_done": c.PartitionsDone, "partitions_split": c.PartitionsSplit,
+		"partitions_failed": c.PartitionsFailed, "partitions_incomplete": c.PartitionsIncomplete,
+		"rows_seen": c.RowsSeen, "rows_new": c.RowsNew, "rows_changed": c.RowsChanged,
+		"rows_unchanged": c.RowsUnchanged, "rows_gone": c.RowsGone,
+		"requests": c.Requests, "retries": c.Retries, "errors": string(errs),
+	}
+	if status != "" {
+		set["status"] = status
+		set["finished"] = s.stamp()
+		set["lease_owner"] = ""
+	}
+	if _, err := tx.DB().Update("scrape_runs", set, dbx.HashExp{"id": runID}).Execute(); err != nil {
+		return fmt.Errorf("save run counters: %w", err)
+	}
+	return nil
+}
+
+// partitionCounts recounts the partitions from the checkpoints, so that a
+// partition that failed and then succeeded on resume counts once, as done.
+func partitionCounts(tx core.App, runID string, c *Counts) error {
+	rows, err := tx.DB().NewQuery("SELECT status, COUNT(*) FROM scrape_checkpoints WHERE run = {:run} GROUP BY status").Bind(dbx.Params{"run": runID}).Rows()
+	if err != nil {
+		return fmt.Errorf("count partitions: %w", err)
+	}
+	defer rows.Close()
+	c.PartitionsDone, c.PartitionsSplit, c.PartitionsFailed, c.PartitionsIncomplete = 0, 0, 0, 0
+	for rows.Next() {
+		var status string
+		var n int64
+		if err := rows.Scan(&status, &n); err != nil {
+			return err
+		}
+		switch scraper.Status(status) {
+		case scraper.StatusDone:
+			c.PartitionsDone += n
+		case scraper.StatusSplit:
+			c.PartitionsSplit += n
+		case scraper.StatusSplitInexact:
+			c.PartitionsSplit += n
+			c.PartitionsIncomplete += n
+		case scraper.StatusIncomplete:
+			c.PartitionsIncomplete += n
+		case scraper.StatusFailed:
+			c.PartitionsFailed += n
+		}
+	}
+	return rows.Err()
+}
+
+// Finish closes the run: failed when walkErr is set, partial when a
+// partition failed or is incomplete, ok otherwise. Only an ok run of whole
+// rolls marks the properties it did not see as gone.
+func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
+	err = s.app.RunInTransaction(func(tx core.App) error {
+		c := run.Counts
+		if err := partitionCounts(tx, run.ID, &c); err != nil {
+			return err
+		}
+		switch {
+		case walkErr != nil:
+			status = "failed"
+			c.Errors = append(c.Errors, walkErr.Error())
+		case c.PartitionsFailed > 0 || c.PartitionsIncomplete > 0:
+			status = "partial"
+		default:
+			status = "ok"
+		}
+		if status == "ok" && run.Spec.Suburb == "" {
+			for _, roll := range run.Spec.Rolls {
+				n, err := s.markGone(tx, run, roll)
+				if err != nil {
+					return err
+				}
+				c.RowsGone += n
+			}
+		}
+		if err := s.saveCounts(tx, run.ID, c, status); err != nil {
+			return err
+		}
+		run.Counts = c
+		return nil
+	})
+	return status, err
+}
+
+// markGone stamps gone_at on the roll's present properties this run did
+// not see, with a history record each; nothing is deleted.
+func (s *Store) markGone(tx core.App, run *Run, roll scraper.Roll) (int64, error) {
+	rows, err := tx.DB().NewQuery("SELECT id, pin FROM properties WHERE roll = {:roll} AND gone_at = ''").Bind(dbx.Params{"roll": roll.String()}).Rows()
+	if err != nil {
+		return 0, fmt.Errorf("list present properties: %w", err)
+	}
+	var gone []string
+	for rows.Next() {
+		var id, pin string
+		if err := rows.Scan(&id, &pin); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if _, ok := run.seen[seenKey(roll, pin)]; !ok {
+			gone = append(gone, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(gone) == 0 {
+		return 0, nil
+	}
+	// A run that saw nothing of a roll would mark it all gone: refuse.
+	if len(run.seen) == 0 {
+		return 0, errors.New("refusing to mark a whole roll gone after a run that saw no property")
+	}
+	now := s.stamp()
+	history := make([]historyRow, 0, len(gone))
+	for start := 0; start < len(gone); start += 500 {
+		chunk := gone[start:min(start+500, len(gone))]
+		ids := make([]any, len(chunk))
+		for i, id := range chunk {
+			ids[i] = id
+			history = append(history, historyRow{property: id, field: "gone_at", old: nil, new: quoteJSON(now)})
+		}
+		if _, err := tx.DB().Update("properties", dbx.Params{"gone_at": now, "updated": now}, dbx.In("id", ids...)).Execute(); err != nil {
+			return 0, fmt.Errorf("mark gone: %w", err)
+		}
+	}
+	return int64(len(gone)), s.writeHistory(tx, run.ID, history, now)
+}
