@@ -37,7 +37,7 @@ func main() {
 	hooks.Register(app, cfg)
 	openapi.Register(app)
 	ui.Register(app, public)
-	app.RootCmd.AddCommand(commands.Seed(app), commands.Ranking(app, cfg))
+	app.RootCmd.AddCommand(commands.Seed(app), commands.Ranking(app, cfg), commands.Scrape(app, cfg))
 
 	if err := app.Start(); err != nil {
 		log.Println(err)

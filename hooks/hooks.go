@@ -19,6 +19,7 @@ func Register(app core.App, cfg *config.Config) {
 	registerBodyCheck(app)
 	registerRollover(app, cfg)
 	registerTop(app)
+	registerScrape(app, cfg)
 	registerRateLimitExempt(app, cfg)
 	registerBanner(app, cfg)
 }

@@ -19,7 +19,7 @@ const TopPath = "/api/questions/top"
 
 // Routes are the custom routes this package registers (documented in
 // openapi/openapi.yaml; a test holds the two together).
-var Routes = []openapi.Route{{Method: http.MethodGet, Path: TopPath}}
+var Routes = []openapi.Route{{Method: http.MethodGet, Path: TopPath}, {Method: http.MethodPost, Path: ScrapePath}}
 
 // TopResponse is the body of GET /api/questions/top.
 type TopResponse struct {
