@@ -23,7 +23,7 @@ import (
 // the same lease as the scheduled one.
 func Scrape(app core.App, cfg *config.Config) *cobra.Command {
 	var (
-		roll, suburb, baseURL        string
+		roll, suburb, baseURL         string
 		insecure, details, dry, fresh bool
 		delay                         float64
 		concurrency                   int
@@ -175,4 +175,3 @@ func startLine(run string, spec store.Spec, resumed bool) string {
 	}
 	return fmt.Sprintf("run %s: %s", run, what)
 }
-

@@ -81,7 +81,7 @@ func TestUpsertHistoryAndGone(t *testing.T) {
 	st := store.New(app, clock.Now)
 
 	a, b, c := prop("P1", "01021534", 1830000), prop("P2", "", 50000), prop("P3", "96150534", 0)
-	c.MarketValue, c.Extent, c.UseCode = nil, nil, nil // a road: no values
+	c.MarketValue, c.Extent, c.UseCode = nil, nil, nil                      // a road: no values
 	first := runOnce(t, st, spec(), outcome("7", a, b), outcome("8", c, a)) // a twice: overlapping queries
 	if first.RowsNew != 3 || first.RowsSeen != 3 || first.RowsChanged != 0 {
 		t.Fatalf("first run counts %+v", first)
