@@ -2,7 +2,9 @@ package hooks
 
 import (
 	"context"
+
 	"errors"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"net/http"
 	"strings"
 	"time"
@@ -85,13 +87,13 @@ func registerScrape(app core.App, cfg *config.Config) {
 			var body ScrapeRequest
 			if e.Request.ContentLength != 0 {
 				if err := e.BindBody(&body); err != nil {
-					return e.BadRequestError("Invalid body.", err)
+					return e.BadRequestError("Unreadable request body.", validation.Errors{"body": validation.NewError("validation_invalid_json", err.Error())})
 				}
 			}
 			spec := scheduledSpec(cfg)
 			rolls, err := ParseRoll(body.Roll)
 			if err != nil {
-				return apis.NewBadRequestError("Invalid roll.", map[string]any{"roll": map[string]string{"code": "validation_invalid_roll", "message": err.Error()}})
+				return e.BadRequestError("Invalid roll.", validation.Errors{"roll": validation.NewError("validation_invalid_roll", err.Error())})
 			}
 			spec.Rolls, spec.Suburb, spec.Details = rolls, strings.TrimSpace(body.Suburb), body.Details
 			started, err := start(spec, body.Fresh)
