@@ -147,20 +147,62 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 	stopBeat := heartbeat(ctx, st, run, cancel)
 	defer stopBeat()
 
-	walkErr := walker.Walk(ctx, roots, func(out scraper.Outcome) error {
+	batch := newBatch(func(outs []scraper.Outcome) error {
 		run.SetFetchCounts(fetcher.Requests(), fetcher.Retries())
-		if err := st.Apply(run, out); err != nil {
-			return fmt.Errorf("store %s: %w", out.Partition.Key(), err)
+		if err := st.Apply(run, outs...); err != nil {
+			return fmt.Errorf("store %d partitions: %w", len(outs), err)
 		}
 		done, known := walker.Progress()
 		progress.Update(done, known, run.Counts.RowsSeen)
 		return nil
 	})
+	walkErr := walker.Walk(ctx, roots, batch.add)
+	if err := batch.flush(); err != nil && walkErr == nil {
+		walkErr = err
+	}
 	if cause := context.Cause(ctx); walkErr != nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		walkErr = cause
 	}
 	run.SetFetchCounts(fetcher.Requests(), fetcher.Retries())
 	return finish(walkErr)
+}
+
+// batch gathers outcomes into one transaction: up to batchRows rows or
+// batchPartitions partitions, and never older than batchAge.
+type batch struct {
+	outs  []scraper.Outcome
+	rows  int
+	since time.Time
+	store func([]scraper.Outcome) error
+}
+
+const (
+	batchRows       = 5000
+	batchPartitions = 200
+	batchAge        = time.Second
+)
+
+func newBatch(store func([]scraper.Outcome) error) *batch { return &batch{store: store} }
+
+func (b *batch) add(out scraper.Outcome) error {
+	if len(b.outs) == 0 {
+		b.since = time.Now()
+	}
+	b.outs = append(b.outs, out)
+	b.rows += len(out.Properties)
+	if b.rows >= batchRows || len(b.outs) >= batchPartitions || time.Since(b.since) >= batchAge {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batch) flush() error {
+	if len(b.outs) == 0 {
+		return nil
+	}
+	err := b.store(b.outs)
+	b.outs, b.rows = b.outs[:0], 0
+	return err
 }
 
 // prepare builds the fetcher, reads robots.txt and the criteria pages, and

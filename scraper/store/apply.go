@@ -11,64 +11,85 @@ import (
 	"github.com/rollcall/rollcall/scraper"
 )
 
-// insertBatch rows go in one INSERT statement.
-const insertBatch = 50
-
 // stored is a property row as read back for comparison.
 type stored struct {
 	id, goneAt string
 	values     map[string]*string
 }
 
-// Apply stores one partition's outcome in a single transaction: new
+// Apply stores partitions' outcomes in a single transaction: new
 // properties inserted, changed ones updated with a history record per
-// changed field, unchanged ones not written at all, the partition
-// checkpointed and the run's counters saved.
-func (s *Store) Apply(run *Run, out scraper.Outcome) error {
-	fresh := make([]scraper.Property, 0, len(out.Properties))
-	for _, p := range out.Properties {
-		key := seenKey(p.Roll, p.PIN)
-		if _, dup := run.seen[key]; dup {
-			continue // already stored by an overlapping query of this run
+// changed field, unchanged ones not written at all, each partition
+// checkpointed and the run's counters saved. Batching several partitions
+// per transaction keeps small suburbs from costing a commit each.
+func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
+	var added []string
+	fresh := make([][]scraper.Property, len(outs))
+	for i, out := range outs {
+		for _, p := range out.Properties {
+			key := seenKey(p.Roll, p.PIN)
+			if _, dup := run.seen[key]; dup {
+				continue // already stored by an overlapping query of this run
+			}
+			run.seen[key] = struct{}{}
+			added = append(added, key)
+			fresh[i] = append(fresh[i], p)
 		}
-		run.seen[key] = struct{}{}
-		fresh = append(fresh, p)
 	}
 	counts := run.Counts
 	err := s.app.RunInTransaction(func(tx core.App) error {
-		if err := s.upsert(tx, run, fresh, &counts); err != nil {
-			return err
+		byRoll := map[scraper.Roll][]scraper.Property{}
+		for _, props := range fresh {
+			for _, p := range props {
+				byRoll[p.Roll] = append(byRoll[p.Roll], p)
+			}
 		}
-		pins := make([]string, len(fresh))
-		for i, p := range fresh {
-			pins[i] = seenKey(p.Roll, p.PIN)
+		for _, props := range byRoll {
+			if err := s.upsert(tx, run, props, &counts); err != nil {
+				return err
+			}
 		}
-		errText := ""
-		if out.Err != nil {
-			errText = out.Err.Error()
-		}
-		_, err := tx.DB().NewQuery(`INSERT INTO scrape_checkpoints (run, key, status, rows, pins, error)
-			VALUES ({:run}, {:key}, {:status}, {:rows}, {:pins}, {:error})
-			ON CONFLICT (run, key) DO UPDATE SET status = excluded.status, rows = excluded.rows,
-				pins = scrape_checkpoints.pins || CASE WHEN scrape_checkpoints.pins != '' AND excluded.pins != '' THEN char(10) ELSE '' END || excluded.pins,
-				error = excluded.error`).
-			Bind(dbx.Params{"run": run.ID, "key": out.Partition.Key(), "status": string(out.Status), "rows": len(out.Properties), "pins": strings.Join(pins, "\n"), "error": errText}).Execute()
-		if err != nil {
-			return fmt.Errorf("checkpoint %s: %w", out.Partition.Key(), err)
-		}
-		counts.RowsSeen += int64(len(fresh))
-		if out.Err != nil && out.Status != scraper.StatusSplit {
-			counts.Errors = appendError(counts.Errors, out.Partition.Key()+": "+errText)
+		for i, out := range outs {
+			if err := checkpoint(tx, run.ID, out, fresh[i]); err != nil {
+				return err
+			}
+			counts.RowsSeen += int64(len(fresh[i]))
+			if out.Err != nil && out.Status != scraper.StatusSplit {
+				counts.Errors = appendError(counts.Errors, out.Partition.Key()+": "+out.Err.Error())
+			}
 		}
 		return s.saveCounts(tx, run.ID, counts, "")
 	})
 	if err != nil {
-		for _, p := range fresh {
-			delete(run.seen, seenKey(p.Roll, p.PIN))
+		for _, key := range added {
+			delete(run.seen, key)
 		}
 		return err
 	}
 	run.Counts = counts
+	return nil
+}
+
+// checkpoint records a partition's status and the properties it stored;
+// a partition seen again (a retried failure) keeps its earlier properties.
+func checkpoint(tx core.App, runID string, out scraper.Outcome, stored []scraper.Property) error {
+	pins := make([]string, len(stored))
+	for i, p := range stored {
+		pins[i] = seenKey(p.Roll, p.PIN)
+	}
+	errText := ""
+	if out.Err != nil {
+		errText = out.Err.Error()
+	}
+	_, err := tx.DB().NewQuery(`INSERT INTO scrape_checkpoints (run, key, status, rows, pins, error)
+		VALUES ({:run}, {:key}, {:status}, {:rows}, {:pins}, {:error})
+		ON CONFLICT (run, key) DO UPDATE SET status = excluded.status, rows = excluded.rows,
+			pins = scrape_checkpoints.pins || CASE WHEN scrape_checkpoints.pins != '' AND excluded.pins != '' THEN char(10) ELSE '' END || excluded.pins,
+			error = excluded.error`).
+		Bind(dbx.Params{"run": runID, "key": out.Partition.Key(), "status": string(out.Status), "rows": len(out.Properties), "pins": strings.Join(pins, "\n"), "error": errText}).Execute()
+	if err != nil {
+		return fmt.Errorf("checkpoint %s: %w", out.Partition.Key(), err)
+	}
 	return nil
 }
 
@@ -184,8 +205,13 @@ func (s *Store) load(tx core.App, roll scraper.Roll, props []scraper.Property) (
 	return out, nil
 }
 
-// insert writes new properties, insertBatch rows per statement.
+// insert writes new properties with one prepared statement, reused for
+// every row (large multi-row statements cost more to build and free in the
+// pure-Go SQLite than they save).
 func (s *Store) insert(tx core.App, props []scraper.Property, now string) error {
+	if len(props) == 0 {
+		return nil
+	}
 	cols := []string{"id", "roll", "pin", "first_seen", "last_seen", "gone_at", "created", "updated"}
 	for _, c := range tracked {
 		cols = append(cols, c.name)
@@ -193,36 +219,27 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 	for _, c := range where {
 		cols = append(cols, c.name)
 	}
-	for start := 0; start < len(props); start += insertBatch {
-		chunk := props[start:min(start+insertBatch, len(props))]
-		var sqlText strings.Builder
-		sqlText.WriteString("INSERT INTO properties (`" + strings.Join(cols, "`, `") + "`) VALUES ")
-		params := dbx.Params{}
-		for i := range chunk {
-			p := &chunk[i]
-			values := []any{core.GenerateDefaultRandomId(), p.Roll.String(), p.PIN, now, now, "", now, now}
-			for _, c := range tracked {
-				values = append(values, sqlValue(c, c.value(p)))
-			}
-			for _, c := range where {
-				values = append(values, *c.value(p))
-			}
-			if i > 0 {
-				sqlText.WriteString(", ")
-			}
-			sqlText.WriteByte('(')
-			for j, v := range values {
-				name := fmt.Sprintf("p%d_%d", i, j)
-				params[name] = v
-				if j > 0 {
-					sqlText.WriteString(", ")
-				}
-				sqlText.WriteString("{:" + name + "}")
-			}
-			sqlText.WriteByte(')')
+	placeholders := make([]string, len(cols))
+	for i := range cols {
+		placeholders[i] = fmt.Sprintf("{:c%d}", i)
+	}
+	q := tx.DB().NewQuery("INSERT INTO properties (`" + strings.Join(cols, "`, `") + "`) VALUES (" + strings.Join(placeholders, ", ") + ")").Prepare()
+	defer q.Close()
+	params := make(dbx.Params, len(cols))
+	for i := range props {
+		p := &props[i]
+		values := []any{core.GenerateDefaultRandomId(), p.Roll.String(), p.PIN, now, now, "", now, now}
+		for _, c := range tracked {
+			values = append(values, sqlValue(c, c.value(p)))
 		}
-		if _, err := tx.DB().NewQuery(sqlText.String()).Bind(params).Execute(); err != nil {
-			return fmt.Errorf("insert properties: %w", err)
+		for _, c := range where {
+			values = append(values, *c.value(p))
+		}
+		for j, v := range values {
+			params[fmt.Sprintf("c%d", j)] = v
+		}
+		if _, err := q.Bind(params).Execute(); err != nil {
+			return fmt.Errorf("insert property %s: %w", p.PIN, err)
 		}
 	}
 	return nil
