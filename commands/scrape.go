@@ -58,11 +58,11 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 			res, err := job.Run(ctx, app, job.Options{
 				Spec: store.Spec{Rolls: rolls, Suburb: suburb, BaseURL: baseURL, Details: details,
 					Delay: time.Duration(delay * float64(time.Second)), Concurrency: concurrency},
-				Contact: cfg.Scrape.Contact, Insecure: insecure, DryRun: dry, Fresh: fresh,
+				Contact: cfg.Scrape.Contact, Insecure: insecure, DryRun: dry, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease,
 				Progress: newProgress(cmd.ErrOrStderr()),
 			})
 			if errors.Is(err, store.ErrBusy) {
-				return fmt.Errorf("%w; wait for it, or let its lease (%s) expire if its process died", err, store.LeaseTTL)
+				return fmt.Errorf("%w; wait for it, or for its lease (--scrape-lease %s) to expire if its process died", err, cfg.Scrape.Lease)
 			}
 			if err != nil {
 				return err

@@ -26,6 +26,9 @@ type Scrape struct {
 	BaseURL  string
 	// Contact goes into the User-Agent so the site's operators can reach us.
 	Contact string
+	// Lease is how long a scrape's lease outlives its last heartbeat: after
+	// a crash, the next run waits this long before taking the run over.
+	Lease time.Duration
 
 	Schedule *cron.Schedule // nil when off; set by Resolve
 	Zone     *time.Location
@@ -37,6 +40,7 @@ func newScrape() Scrape {
 		TimeZone: envOr(EnvScrapeTZ, "Africa/Johannesburg"),
 		BaseURL:  envOr(EnvScrapeBaseURL, "https://valuation2022.durban.gov.za"),
 		Contact:  envOr(EnvScrapeContact, "https://github.com/rollcall/rollcall"),
+		Lease:    2 * time.Minute,
 	}
 }
 
@@ -44,6 +48,7 @@ func (s *Scrape) bindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Cron, "scrape-cron", s.Cron, `when the daily valuation scrape runs, a cron expression in --scrape-tz, or "off" (env `+EnvScrapeCron+`)`)
 	fs.StringVar(&s.TimeZone, "scrape-tz", s.TimeZone, "IANA time zone of --scrape-cron; other jobs keep theirs (env "+EnvScrapeTZ+")")
 	fs.StringVar(&s.BaseURL, "scrape-base-url", s.BaseURL, "valuation site to scrape (env "+EnvScrapeBaseURL+")")
+	fs.DurationVar(&s.Lease, "scrape-lease", s.Lease, "how long a scrape's lease outlives its last heartbeat (a crashed run is resumed after it)")
 	fs.StringVar(&s.Contact, "scrape-contact", s.Contact, "contact URL or address sent in the scraper's User-Agent (env "+EnvScrapeContact+")")
 }
 
@@ -58,6 +63,9 @@ func (s *Scrape) resolve() error {
 		if s.Schedule, err = cron.NewSchedule(s.Cron); err != nil {
 			return fmt.Errorf(`--scrape-cron %q: %w (or "off")`, s.Cron, err)
 		}
+	}
+	if s.Lease < 4*time.Second {
+		return fmt.Errorf("--scrape-lease %s: want at least 4s (heartbeats come every quarter of it)", s.Lease)
 	}
 	if u, err := url.Parse(s.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("--scrape-base-url %q: want http(s)://host", s.BaseURL)

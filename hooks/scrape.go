@@ -68,7 +68,7 @@ func registerScrape(app core.App, cfg *config.Config) {
 		return e.Next()
 	})
 	start := func(spec store.Spec, fresh bool) (*job.Started, error) {
-		return job.Start(ctx, app, job.Options{Spec: spec, Contact: cfg.Scrape.Contact, Fresh: fresh, Progress: logProgress{app}})
+		return job.Start(ctx, app, job.Options{Spec: spec, Contact: cfg.Scrape.Contact, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease, Progress: logProgress{app}})
 	}
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -1,7 +1,11 @@
-// Package fakesite imitates eThekwini's valuation roll site for tests and
-// benchmarks, quirks included (research/durban.md §2.1 and §6): the result
-// table's markup, the criteria dropdowns, and the pages that come back
-// instead of results.
+// Package fakesite imitates eThekwini's "Valuation 2022" site for tests and
+// benchmarks, quirks included (research/durban.md §1, §2 and §6).
+//
+// pages.go, detail.go and frames.go write the pages; data.go, places.go,
+// fulltitle.go, sectional.go and values.go generate a roll (Generate);
+// search.go indexes and matches SearchResult.aspx queries; site.go serves
+// it all (New, an http.Handler); faults.go injects failures; mutate.go
+// changes data between scrapes. cmd/fakedurban serves a roll on a port.
 package fakesite
 
 import (
@@ -81,7 +85,22 @@ func writeRow(b *strings.Builder, i int, r Row) {
 
 // WriteCriteriaPage writes SearchCrit.aspx (roll 1) or SearchCrit2.aspx
 // (roll 2) with DB-style dropdowns: placeholder first, raw option text.
+// Roll 1's drpDeedsTown is left with only its placeholder; see WriteCriteria.
 func WriteCriteriaPage(w io.Writer, roll int, suburbs, schemes []Option) {
+	WriteCriteria(w, Criteria{Roll: roll, Suburbs: suburbs, Schemes: schemes})
+}
+
+// Criteria is what a criteria page lists.
+type Criteria struct {
+	Roll       int
+	Suburbs    []Option
+	DeedsTowns []Option // roll 1 only
+	Schemes    []Option // roll 2 only
+}
+
+// WriteCriteria writes a criteria page: the fields of durban.md §1.3/§1.4
+// (text boxes, drpVolumeNo 01–89, drpSuburb, drpDeedsTown or drpScheme).
+func WriteCriteria(w io.Writer, c Criteria) {
 	var b strings.Builder
 	b.WriteString(`<html><head><title>Search Criteria</title></head><body><form id="form1">` + crlf)
 	b.WriteString(`<select name="drpVolumeNo" id="drpVolumeNo"><option value="">[--Select Volume No.--]</option>`)
@@ -89,10 +108,23 @@ func WriteCriteriaPage(w io.Writer, roll int, suburbs, schemes []Option) {
 		fmt.Fprintf(&b, `<option value="%02d">%02d</option>`, v, v)
 	}
 	b.WriteString("</select>" + crlf)
-	writeSelect(&b, "drpSuburb", "[--Select Suburb--]", suburbs)
-	if roll == 2 {
-		writeSelect(&b, "drpScheme", "[--Select Scheme Name--]", schemes)
+	textBox := func(id string, max int) {
+		fmt.Fprintf(&b, `<input name="%s" type="text" maxlength="%d" id="%s" />`+crlf, id, max, id)
 	}
+	textBox("txtRateNumber", 10)
+	textBox("txtStreetNo", 20)
+	textBox("txtStreetName", 30)
+	writeSelect(&b, "drpSuburb", "[--Select Suburb--]", c.Suburbs)
+	if c.Roll == 2 {
+		textBox("txtSectionNumber", 10)
+		writeSelect(&b, "drpScheme", "[--Select Scheme Name--]", c.Schemes)
+		b.WriteString(`<input id="chkScheme" type="checkbox" name="chkScheme" /><label for="chkScheme">Show whole scheme</label>` + crlf)
+	} else {
+		textBox("txtERF", 10)
+		textBox("txtPortion", 10)
+		writeSelect(&b, "drpDeedsTown", "[--Select Deeds Town--]", c.DeedsTowns)
+	}
+	b.WriteString(`<input type="button" name="btnSearch" value="Search" id="btnSearch" /><input type="button" name="btnReset" value="Reset" id="btnReset" /><input type="button" name="btnBack" value="Back" id="btnBack" />` + crlf)
 	b.WriteString(`<span id="SearchCriteria1_ValidateCriteria">Please enter atleast one search criteria.</span></form></body></html>`)
 	_, _ = io.WriteString(w, b.String())
 }

@@ -27,6 +27,9 @@ type Options struct {
 	Insecure bool
 	DryRun   bool // fetch, parse and clean; store nothing
 	Fresh    bool // abandon an interrupted run instead of resuming it
+	// LeaseTTL is how long the run's lease outlives its last heartbeat;
+	// default store.LeaseTTL.
+	LeaseTTL time.Duration
 	// Progress receives updates; nil for none.
 	Progress Progress
 	// For tests: the retry sleep, the HTTP client and the clock.
@@ -89,6 +92,9 @@ func Start(ctx context.Context, app core.App, o Options) (*Started, error) {
 		return nil, err
 	}
 	st := store.New(app, o.Now)
+	if o.LeaseTTL > 0 {
+		st.LeaseTTL = o.LeaseTTL
+	}
 	run, err := st.Begin(o.Spec, leaseOwner(), o.Fresh)
 	if err != nil {
 		return nil, err
@@ -270,7 +276,7 @@ func readLists(ctx context.Context, f *scraper.Fetcher, roll scraper.Roll) (scra
 func heartbeat(ctx context.Context, st *store.Store, run *store.Run, cancel context.CancelCauseFunc) (stop func()) {
 	ctx, done := context.WithCancel(ctx)
 	go func() {
-		t := time.NewTicker(store.LeaseTTL / 4)
+		t := time.NewTicker(st.LeaseTTL / 4)
 		defer t.Stop()
 		for {
 			select {

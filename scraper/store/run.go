@@ -17,8 +17,8 @@ import (
 	"github.com/rollcall/rollcall/scraper"
 )
 
-// LeaseTTL is how long a run's lease lasts without a heartbeat; a run whose
-// process died is taken over after it.
+// LeaseTTL is how long a run's lease lasts without a heartbeat by default;
+// a run whose process died is taken over after it.
 const LeaseTTL = 2 * time.Minute
 
 // ErrBusy means another live process holds the scrape lease.
@@ -66,6 +66,8 @@ type Counts struct {
 type Store struct {
 	app core.App
 	now func() time.Time
+	// LeaseTTL overrides the default lease length.
+	LeaseTTL time.Duration
 }
 
 // New returns a Store; now is the clock (tests inject one).
@@ -73,7 +75,7 @@ func New(app core.App, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{app: app, now: now}
+	return &Store{app: app, now: now, LeaseTTL: LeaseTTL}
 }
 
 func rollNames(rolls []scraper.Roll) string {
@@ -118,7 +120,7 @@ func (s *Store) Begin(spec Spec, owner string, fresh bool) (*Run, error) {
 		}
 		for _, rec := range open {
 			beat := rec.GetDateTime("heartbeat").Time()
-			if now.Sub(beat) < LeaseTTL && rec.GetString("lease_owner") != owner {
+			if now.Sub(beat) < s.LeaseTTL && rec.GetString("lease_owner") != owner {
 				return fmt.Errorf("%w: run %s, held by %s, heartbeat %s ago", ErrBusy, rec.Id, rec.GetString("lease_owner"), now.Sub(beat).Round(time.Second))
 			}
 		}
