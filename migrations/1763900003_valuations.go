@@ -19,7 +19,7 @@ func init() {
 			&core.DateField{Name: "finished"},
 			&core.SelectField{Name: "status", Required: true, MaxSelect: 1, Values: []string{"running", "ok", "partial", "failed"}},
 			&core.TextField{Name: "rolls", Required: true, Presentable: true}, // "full", "sectional" or "full,sectional"
-			&core.TextField{Name: "scope"},                                     // "" for whole rolls, else the suburb filter
+			&core.TextField{Name: "scope"}, // "" for whole rolls, else the suburb filter
 			&core.TextField{Name: "base_url", Required: true},
 			&core.BoolField{Name: "details"},
 			&core.JSONField{Name: "options"}, // delay, concurrency: what a resume reuses
