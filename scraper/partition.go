@@ -7,11 +7,16 @@ import (
 
 // Partition is one query of the site: a roll and the keys that narrow it.
 // A query that hits the row cap is split into children that together cover
-// it: suburb → × volume 01–89 → × deeds town (full title) or scheme
-// (sectional) → × rate-number substrings. Dropdown keys match exactly, so
-// those children are disjoint and miss nothing; rate-number substrings
-// overlap (rows are stored once by PIN) and cannot see rows without a rate
-// number, so a partition split that way is counted incomplete.
+// it. A capped suburb is split by deeds town (full title) or scheme
+// (sectional), queried without the suburb: a suburb's towns are unknown, so
+// every town is asked once per run and shared by every capped suburb (the
+// walker skips a key it has seen). A capped town or scheme is split by
+// volume 01–89, then by suburb, then by rate-number substrings. Dropdown
+// keys match exactly, so those children miss nothing; rate-number
+// substrings overlap (rows are stored once by PIN) and cannot see rows
+// without a rate number, so a partition split that way is counted
+// incomplete. Without a town or scheme list, a capped suburb is split by
+// volume, then by rate number.
 type Partition struct {
 	Roll       Roll
 	SuburbID   string
@@ -78,34 +83,41 @@ func Roots(roll Roll, lists Lists, filter string) []Partition {
 // there is no finer split left. exhaustive is false when the children may
 // miss rows (the rate-number levels).
 func (p Partition) Children(lists Lists) (children []Partition, exhaustive, ok bool) {
-	with := func(set func(*Partition)) Partition {
-		c := p
-		set(&c)
-		return c
-	}
+	root := p.SuburbID != "" && p.Volume == "" && p.DeedsTown == "" && p.Scheme == "" && p.RateNumber == ""
 	switch {
-	case p.Volume == "":
-		for _, v := range Volumes() {
-			children = append(children, with(func(c *Partition) { c.Volume = v }))
-		}
-		return children, true, true
-	case p.Roll == FullTitle && p.DeedsTown == "" && len(lists.DeedsTowns) > 0:
+	case root && p.Roll == FullTitle && len(lists.DeedsTowns) > 0:
 		for _, d := range lists.DeedsTowns {
-			children = append(children, with(func(c *Partition) { c.DeedsTown = d.Value }))
+			children = append(children, Partition{Roll: p.Roll, DeedsTown: d.Value})
 		}
 		return children, true, true
-	case p.Roll == Sectional && p.Scheme == "" && len(lists.Schemes) > 0:
+	case root && p.Roll == Sectional && len(lists.Schemes) > 0:
 		seen := map[string]bool{}
 		for _, s := range lists.Schemes {
 			if !seen[s.Text] { // the scheme list repeats names
 				seen[s.Text] = true
-				children = append(children, with(func(c *Partition) { c.Scheme = s.Text }))
+				children = append(children, Partition{Roll: p.Roll, Scheme: s.Text})
 			}
+		}
+		return children, true, true
+	case p.Volume == "" && p.RateNumber == "":
+		for _, v := range Volumes() {
+			c := p
+			c.Volume = v
+			children = append(children, c)
+		}
+		return children, true, true
+	case p.SuburbID == "" && p.RateNumber == "" && len(lists.Suburbs) > 0:
+		for _, s := range lists.Suburbs {
+			c := p
+			c.SuburbID, c.SuburbName = s.Value, s.Text
+			children = append(children, c)
 		}
 		return children, true, true
 	case p.RateNumber == "":
 		for d := '0'; d <= '9'; d++ {
-			children = append(children, with(func(c *Partition) { c.RateNumber = string(d) }))
+			c := p
+			c.RateNumber = string(d)
+			children = append(children, c)
 		}
 		return children, false, true
 	case len(p.RateNumber) == 1:
@@ -115,7 +127,9 @@ func (p Partition) Children(lists Lists) (children []Partition, exhaustive, ok b
 			for _, s := range []string{p.RateNumber + string(x), string(x) + p.RateNumber} {
 				if !seen[s] {
 					seen[s] = true
-					children = append(children, with(func(c *Partition) { c.RateNumber = s }))
+					c := p
+					c.RateNumber = s
+					children = append(children, c)
 				}
 			}
 		}

@@ -55,6 +55,8 @@ type Walker struct {
 	FailStreak int
 
 	queued, finished atomic.Int64
+	keysMu           sync.Mutex
+	keys             map[string]bool // partitions already queued in this walk
 }
 
 // Progress reports partitions finished and known so far.
@@ -135,6 +137,18 @@ func (w *Walker) Walk(ctx context.Context, roots []Partition, sink func(Outcome)
 // enqueue adds p, or for a partition a resumed run already split, its
 // children straight away.
 func (w *Walker) enqueue(q *workQueue, p Partition) {
+	// Split children can be shared (a town queried for one capped suburb
+	// serves them all): each key is walked once.
+	w.keysMu.Lock()
+	if w.keys == nil {
+		w.keys = map[string]bool{}
+	}
+	dup := w.keys[p.Key()]
+	w.keys[p.Key()] = true
+	w.keysMu.Unlock()
+	if dup {
+		return
+	}
 	if status, ok := w.Resume[p.Key()]; ok {
 		if status.Finished() {
 			return
