@@ -93,9 +93,15 @@ func (p Partition) Children(lists Lists) (children []Partition, exhaustive, ok b
 	case root && p.Roll == Sectional && len(lists.Schemes) > 0:
 		seen := map[string]bool{}
 		for _, s := range lists.Schemes {
-			if !seen[s.Text] { // the scheme list repeats names
-				seen[s.Text] = true
-				children = append(children, Partition{Roll: p.Roll, Scheme: s.Text})
+			// The site matches the name as written: inner runs of spaces
+			// kept ("SS 246/248  GREENFIELD ROAD"), only the ends trimmed.
+			name := strings.TrimSpace(s.Raw)
+			if name == "" {
+				name = s.Text
+			}
+			if !seen[name] { // the scheme list repeats names
+				seen[name] = true
+				children = append(children, Partition{Roll: p.Roll, Scheme: name})
 			}
 		}
 		return children, true, true

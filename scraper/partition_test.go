@@ -10,7 +10,8 @@ func TestPartitionSplitChain(t *testing.T) {
 	lists := Lists{
 		Suburbs:    []Option{{Value: "1", Text: "PINETOWN"}, {Value: "2", Text: "DURBAN"}},
 		DeedsTowns: []Option{{Value: "10", Text: "PINETOWN EXT 1"}, {Value: "11", Text: "DURBAN"}},
-		Schemes:    []Option{{Value: "1", Text: "SS SUN & SAND"}, {Value: "1", Text: "SS SUN & SAND"}, {Value: "1", Text: "SS TRIO"}},
+		Schemes: []Option{{Value: "1", Text: "SS SUN & SAND", Raw: " SS SUN & SAND"}, {Value: "1", Text: "SS SUN & SAND", Raw: "SS SUN & SAND "},
+			{Value: "1", Text: "SS 246/248 GREENFIELD ROAD", Raw: "SS 246/248  GREENFIELD ROAD"}},
 	}
 	keys := func(ps []Partition) string {
 		out := make([]string, len(ps))
@@ -27,7 +28,7 @@ func TestPartitionSplitChain(t *testing.T) {
 		exhaustive bool
 	}{
 		{Partition{Roll: FullTitle, SuburbID: "1"}, lists, "full/deeds=10 full/deeds=11", 2, true},
-		{Partition{Roll: Sectional, SuburbID: "1"}, lists, "sectional/scheme=SS SUN & SAND sectional/scheme=SS TRIO", 2, true},
+		{Partition{Roll: Sectional, SuburbID: "1"}, lists, "sectional/scheme=SS SUN & SAND sectional/scheme=SS 246/248  GREENFIELD ROAD", 2, true},
 		{Partition{Roll: FullTitle, DeedsTown: "10"}, lists, "full/volume=01/deeds=10", 89, true},
 		{Partition{Roll: FullTitle, DeedsTown: "10", Volume: "07"}, lists, "full/suburb=1/volume=07/deeds=10 full/suburb=2/volume=07/deeds=10", 2, true},
 		{Partition{Roll: FullTitle, SuburbID: "1"}, Lists{Suburbs: lists.Suburbs}, "full/suburb=1/volume=01", 89, true},
