@@ -36,8 +36,8 @@ func BenchmarkScrape500k(b *testing.B) {
 		b.ReportMetric(float64(first.rows)/first.wall.Seconds(), "rows/s")
 		b.ReportMetric(float64(first.maxRSS)/1024, "peak-RSS-MB")
 		b.ReportMetric(float64(second.rows)/second.wall.Seconds(), "unchanged-rows/s")
-		b.Logf("first scrape: %d rows (%d new) in %s, %.0f rows/s, peak RSS %.0f MB; unchanged re-scrape: %d rows in %s, %d new, %d changed, %d gone, peak RSS %.0f MB",
-			first.rows, first.created, first.wall.Round(time.Millisecond), float64(first.rows)/first.wall.Seconds(), float64(first.maxRSS)/1024,
+		b.Logf("%d requests; first scrape: %d rows (%d new) in %s, %.0f rows/s, peak RSS %.0f MB; unchanged re-scrape: %d rows in %s, %d new, %d changed, %d gone, peak RSS %.0f MB",
+			first.requests, first.rows, first.created, first.wall.Round(time.Millisecond), float64(first.rows)/first.wall.Seconds(), float64(first.maxRSS)/1024,
 			second.rows, second.wall.Round(time.Millisecond), second.created, second.changed, second.gone, float64(second.maxRSS)/1024)
 		if first.rows < scrapeRows || second.created+second.changed+second.gone != 0 {
 			b.Fatalf("first run stored %d of %d rows; the unchanged run wrote %d new, %d changed, %d gone", first.rows, scrapeRows, second.created, second.changed, second.gone)
@@ -78,13 +78,14 @@ type scrapeFigures struct {
 	wall                         time.Duration
 	maxRSS                       int64 // KiB
 	rows, created, changed, gone int64
+	requests                     int64
 }
 
-var summaryCounts = regexp.MustCompile(`rows (\d+) seen, (\d+) new, (\d+) changed, \d+ unchanged, (\d+) gone`)
+var summaryCounts = regexp.MustCompile(`rows (\d+) seen, (\d+) new, (\d+) changed, \d+ unchanged, (\d+) gone · (\d+) requests`)
 
 func scrapeOnce(b *testing.B, binary, data, siteURL string) scrapeFigures {
 	b.Helper()
-	cmd := exec.Command(binary, "scrape", "--dir", data, "--base-url", siteURL, "--delay", "0", "--concurrency", "4")
+	cmd := exec.Command(binary, "scrape", "--dev=false", "--dir", data, "--base-url", siteURL, "--delay", "0", "--concurrency", "4")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -100,5 +101,6 @@ func scrapeOnce(b *testing.B, binary, data, siteURL string) scrapeFigures {
 	f.created, _ = strconv.ParseInt(m[2], 10, 64)
 	f.changed, _ = strconv.ParseInt(m[3], 10, 64)
 	f.gone, _ = strconv.ParseInt(m[4], 10, 64)
+	f.requests, _ = strconv.ParseInt(m[5], 10, 64)
 	return f
 }

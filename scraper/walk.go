@@ -78,7 +78,7 @@ func (w *Walker) Walk(ctx context.Context, roots []Partition, sink func(Outcome)
 	for _, r := range roots {
 		w.enqueue(q, r)
 	}
-	outcomes := make(chan Outcome)
+	outcomes := make(chan Outcome, workers) // workers parse on while the sink stores
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)

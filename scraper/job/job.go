@@ -174,12 +174,16 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 }
 
 // batch gathers outcomes into one transaction: up to batchRows rows or
-// batchPartitions partitions, and never older than batchAge.
+// batchPartitions partitions, and never older than batchAge. Full batches
+// are stored by a goroutine of their own, so the walk fetches and parses
+// the next batch while SQLite writes this one.
 type batch struct {
-	outs  []scraper.Outcome
-	rows  int
-	since time.Time
-	store func([]scraper.Outcome) error
+	outs    []scraper.Outcome
+	rows    int
+	since   time.Time
+	pending chan []scraper.Outcome
+	done    chan error
+	failed  error
 }
 
 const (
@@ -188,27 +192,58 @@ const (
 	batchAge        = time.Second
 )
 
-func newBatch(store func([]scraper.Outcome) error) *batch { return &batch{store: store} }
+func newBatch(store func([]scraper.Outcome) error) *batch {
+	b := &batch{pending: make(chan []scraper.Outcome, 1), done: make(chan error, 1)}
+	go func() {
+		for outs := range b.pending {
+			if err := store(outs); err != nil {
+				b.done <- err
+				for range b.pending { // let the walk's last sends through
+				}
+				return
+			}
+		}
+		b.done <- nil
+	}()
+	return b
+}
 
 func (b *batch) add(out scraper.Outcome) error {
+	if b.failed != nil {
+		return b.failed
+	}
 	if len(b.outs) == 0 {
 		b.since = time.Now()
 	}
 	b.outs = append(b.outs, out)
 	b.rows += len(out.Properties)
 	if b.rows >= batchRows || len(b.outs) >= batchPartitions || time.Since(b.since) >= batchAge {
-		return b.flush()
+		b.send()
 	}
-	return nil
-}
-
-func (b *batch) flush() error {
-	if len(b.outs) == 0 {
+	select {
+	case err := <-b.done: // the storer stopped early: it failed
+		b.failed = err
+		return err
+	default:
 		return nil
 	}
-	err := b.store(b.outs)
-	b.outs, b.rows = b.outs[:0], 0
-	return err
+}
+
+func (b *batch) send() {
+	if len(b.outs) > 0 {
+		b.pending <- b.outs
+		b.outs, b.rows = nil, 0
+	}
+}
+
+// flush stores what is left and waits for the storer to finish.
+func (b *batch) flush() error {
+	if b.failed != nil {
+		return b.failed
+	}
+	b.send()
+	close(b.pending)
+	return <-b.done
 }
 
 // prepare builds the fetcher, reads robots.txt and the criteria pages, and

@@ -228,7 +228,7 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 	params := make(dbx.Params, len(cols))
 	for i := range props {
 		p := &props[i]
-		values := []any{core.GenerateDefaultRandomId(), p.Roll.String(), p.PIN, now, now, "", now, now}
+		values := []any{s.ids.next(), p.Roll.String(), p.PIN, now, now, "", now, now}
 		for _, c := range tracked {
 			values = append(values, sqlValue(c, c.value(p)))
 		}

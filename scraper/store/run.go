@@ -68,6 +68,7 @@ type Store struct {
 	now func() time.Time
 	// LeaseTTL overrides the default lease length.
 	LeaseTTL time.Duration
+	ids      *idSource
 }
 
 // New returns a Store; now is the clock (tests inject one).
@@ -75,7 +76,7 @@ func New(app core.App, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{app: app, now: now, LeaseTTL: LeaseTTL}
+	return &Store{app: app, now: now, LeaseTTL: LeaseTTL, ids: newIDSource(now())}
 }
 
 func rollNames(rolls []scraper.Roll) string {
