@@ -33,6 +33,12 @@ func BenchmarkScrape500k(b *testing.B) {
 		data := filepath.Join(dir, fmt.Sprintf("pb_data_%d", i))
 		first := scrapeOnce(b, rollcall, data, siteURL)
 		second := scrapeOnce(b, rollcall, data, siteURL)
+		// Baseline in the same run: fetch + parse + clean with no store.
+		dry := scrapeOnce(b, rollcall, filepath.Join(dir, fmt.Sprintf("pb_data_dry_%d", i)), siteURL, "--dry-run")
+		b.ReportMetric(float64(dry.rows)/dry.wall.Seconds(), "dry-run-rows/s")
+		b.Logf("dry run (no store): %d rows in %s, %.0f rows/s, peak RSS %.0f MB; the full scrape runs at %.2f of it",
+			dry.rows, dry.wall.Round(time.Millisecond), float64(dry.rows)/dry.wall.Seconds(), float64(dry.maxRSS)/1024,
+			(float64(first.rows)/first.wall.Seconds())/(float64(dry.rows)/dry.wall.Seconds()))
 		b.ReportMetric(float64(first.rows)/first.wall.Seconds(), "rows/s")
 		b.ReportMetric(float64(first.maxRSS)/1024, "peak-RSS-MB")
 		b.ReportMetric(float64(second.rows)/second.wall.Seconds(), "unchanged-rows/s")
@@ -83,9 +89,10 @@ type scrapeFigures struct {
 
 var summaryCounts = regexp.MustCompile(`rows (\d+) seen, (\d+) new, (\d+) changed, \d+ unchanged, (\d+) gone · (\d+) requests`)
 
-func scrapeOnce(b *testing.B, binary, data, siteURL string) scrapeFigures {
+func scrapeOnce(b *testing.B, binary, data, siteURL string, extra ...string) scrapeFigures {
 	b.Helper()
-	cmd := exec.Command(binary, "scrape", "--dev=false", "--dir", data, "--base-url", siteURL, "--delay", "0", "--concurrency", "4")
+	args := append([]string{"scrape", "--dev=false", "--dir", data, "--base-url", siteURL, "--delay", "0", "--concurrency", "4"}, extra...)
+	cmd := exec.Command(binary, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

@@ -120,3 +120,26 @@ func TestRankingCheckAndRebuild(t *testing.T) {
 		t.Fatalf("second rebuild: %s", out)
 	}
 }
+
+// Bad scrape flags stop before any request, with the flag named.
+func TestScrapeRejectsBadFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--roll", "commercial"}, `--roll "commercial"`},
+		{[]string{"--delay", "-1"}, "--delay -1"},
+		{[]string{"--concurrency", "0"}, "--concurrency 0"},
+		{[]string{"--concurrency", "99"}, "--concurrency 99"},
+		{[]string{"--base-url", "ftp://example.org", "--dry-run"}, "ftp://example.org"},
+	} {
+		app, cfg := newApp(t)
+		out, err := run(t, commands.Scrape(app, cfg), c.args...)
+		if err == nil || !strings.Contains(err.Error()+out, c.want) {
+			t.Errorf("scrape %v: err %v, output %q; want an error naming %s", c.args, err, out, c.want)
+		}
+		if n := count(t, app, "scrape_runs"); n != 0 {
+			t.Errorf("scrape %v recorded a run", c.args)
+		}
+	}
+}
