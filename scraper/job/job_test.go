@@ -34,12 +34,20 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// The test roll: big enough that several suburbs pass the 1,000-row cap.
-var testData = fakesite.Config{Seed: 7, FullRows: 24_000, SectionalRows: 4_000}
+// The test rolls: one big enough that several suburbs pass the 1,000-row
+// cap, and a small one for the fault tests.
+var (
+	testData  = fakesite.Config{Seed: 7, FullRows: 24_000, SectionalRows: 4_000}
+	smallData = fakesite.Config{Seed: 5, FullRows: 3_000, SectionalRows: 600}
+)
 
-func newSite(t *testing.T) (*fakesite.Site, string) {
+func newSite(t *testing.T, data ...fakesite.Config) (*fakesite.Site, string) {
 	t.Helper()
-	site := fakesite.New(fakesite.Generate(testData))
+	cfg := testData
+	if len(data) > 0 {
+		cfg = data[0]
+	}
+	site := fakesite.New(fakesite.Generate(cfg))
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 	return site, srv.URL
@@ -166,7 +174,7 @@ func TestFullRunUnchangedRunAndMutatedRun(t *testing.T) {
 func TestRetriedFaultsEndOK(t *testing.T) {
 	app := fixture.NewApp(t, nil)
 	defer app.Cleanup()
-	site, url := newSite(t)
+	site, url := newSite(t, smallData)
 	site.SetFaults(fakesite.Faults{FailFirst: 2})
 	res, err := job.Run(context.Background(), app, options(url))
 	if err != nil || res.Status != "ok" || res.Counts.Retries == 0 {
@@ -180,7 +188,7 @@ func TestRetriedFaultsEndOK(t *testing.T) {
 func TestWAFPageFailsItsPartitionLoudly(t *testing.T) {
 	app := fixture.NewApp(t, nil)
 	defer app.Cleanup()
-	site, url := newSite(t)
+	site, url := newSite(t, smallData)
 	blocked := ""
 	site.SetFaults(fakesite.Faults{WAF: func(r *http.Request) bool {
 		q := r.URL.Query()
@@ -212,7 +220,7 @@ func TestWAFPageFailsItsPartitionLoudly(t *testing.T) {
 func TestOutageFailsTheRunAndChangesNothing(t *testing.T) {
 	app := fixture.NewApp(t, nil)
 	defer app.Cleanup()
-	site, url := newSite(t)
+	site, url := newSite(t, smallData)
 	if _, err := job.Run(context.Background(), app, options(url)); err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +247,7 @@ func TestOutageFailsTheRunAndChangesNothing(t *testing.T) {
 func TestRobotsDisallowIsObeyed(t *testing.T) {
 	app := fixture.NewApp(t, nil)
 	defer app.Cleanup()
-	site, url := newSite(t)
+	site, url := newSite(t, smallData)
 	site.SetFaults(fakesite.Faults{Robots: "User-agent: *\nDisallow: /FramePages/SearchResult.aspx\n"})
 	requests := site.Requests()
 	res, err := job.Run(context.Background(), app, options(url))
