@@ -26,6 +26,8 @@ type Scrape struct {
 	BaseURL  string
 	// Contact goes into the User-Agent so the site's operators can reach us.
 	Contact string
+	// Delay separates the scheduled run's requests (and the trigger's).
+	Delay time.Duration
 	// Lease is how long a scrape's lease outlives its last heartbeat: after
 	// a crash, the next run waits this long before taking the run over.
 	Lease time.Duration
@@ -41,6 +43,7 @@ func newScrape() Scrape {
 		BaseURL:  envOr(EnvScrapeBaseURL, "https://valuation2022.durban.gov.za"),
 		Contact:  envOr(EnvScrapeContact, "https://github.com/rollcall/rollcall"),
 		Lease:    2 * time.Minute,
+		Delay:    time.Second,
 	}
 }
 
@@ -48,6 +51,7 @@ func (s *Scrape) bindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Cron, "scrape-cron", s.Cron, `when the daily valuation scrape runs, a cron expression in --scrape-tz, or "off" (env `+EnvScrapeCron+`)`)
 	fs.StringVar(&s.TimeZone, "scrape-tz", s.TimeZone, "IANA time zone of --scrape-cron; other jobs keep theirs (env "+EnvScrapeTZ+")")
 	fs.StringVar(&s.BaseURL, "scrape-base-url", s.BaseURL, "valuation site to scrape (env "+EnvScrapeBaseURL+")")
+	fs.DurationVar(&s.Delay, "scrape-delay", s.Delay, "pause between the scheduled scrape's requests (0 only against a local copy)")
 	fs.DurationVar(&s.Lease, "scrape-lease", s.Lease, "how long a scrape's lease outlives its last heartbeat (a crashed run is resumed after it)")
 	fs.StringVar(&s.Contact, "scrape-contact", s.Contact, "contact URL or address sent in the scraper's User-Agent (env "+EnvScrapeContact+")")
 }
@@ -63,6 +67,9 @@ func (s *Scrape) resolve() error {
 		if s.Schedule, err = cron.NewSchedule(s.Cron); err != nil {
 			return fmt.Errorf(`--scrape-cron %q: %w (or "off")`, s.Cron, err)
 		}
+	}
+	if s.Delay < 0 {
+		return fmt.Errorf("--scrape-delay %s: cannot be negative", s.Delay)
 	}
 	if s.Lease < 4*time.Second {
 		return fmt.Errorf("--scrape-lease %s: want at least 4s (heartbeats come every quarter of it)", s.Lease)

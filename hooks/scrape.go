@@ -7,7 +7,6 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -39,11 +38,11 @@ type ScrapeStarted struct {
 }
 
 // scheduledSpec is what the cron and the trigger scrape: the configured
-// site, one request at a time, a second apart.
+// site, one request at a time, --scrape-delay apart.
 func scheduledSpec(cfg *config.Config) store.Spec {
 	return store.Spec{
 		Rolls: []scraper.Roll{scraper.FullTitle, scraper.Sectional}, BaseURL: cfg.Scrape.BaseURL,
-		Delay: time.Second, Concurrency: 1,
+		Delay: cfg.Scrape.Delay, Concurrency: 1,
 	}
 }
 

@@ -2,10 +2,17 @@ package hooks_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/rollcall/rollcall/config"
+	"github.com/rollcall/rollcall/internal/apptest"
+	"github.com/rollcall/rollcall/internal/fakesite"
 )
 
 // The scraped collections are written by the scraper alone: a signed-in
@@ -50,5 +57,97 @@ func TestScrapeTriggerIsForSuperusersOnly(t *testing.T) {
 	} {
 		s.TestAppFactory = factory
 		s.Test(t)
+	}
+}
+
+// A superuser starts a run; a second trigger while it runs gets 409; the
+// run ends ok and is in the run log.
+func TestScrapeTriggerStartsOneRunAtATime(t *testing.T) {
+	site := fakesite.New(fakesite.Generate(fakesite.Config{Seed: 2, FullRows: 1500, SectionalRows: 300}))
+	site.SetFaults(fakesite.Faults{Slow: time.Millisecond})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	cfg := config.New()
+	cfg.Scrape.BaseURL, cfg.Scrape.Delay = srv.URL, 0
+	app := fixture.NewApp(t, cfg)
+	defer app.Cleanup()
+	c := apptest.Serve(t, app)
+
+	status, out := c.Do(http.MethodPost, "/api/valuations/scrape", fixture.Tokens["super"], map[string]any{"roll": "full"})
+	if status != http.StatusAccepted || out["run"] == "" {
+		t.Fatalf("trigger: %d %v", status, out)
+	}
+	if status, out := c.Do(http.MethodPost, "/api/valuations/scrape", fixture.Tokens["super"], nil); status != http.StatusConflict {
+		t.Fatalf("a second trigger while running: %d %v", status, out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		rec, err := app.FindRecordById("scrape_runs", out["run"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := rec.GetString("status"); s != "running" {
+			if s != "ok" || rec.GetString("rolls") != "full" || rec.GetInt("rows_new") == 0 {
+				t.Fatalf("triggered run ended %v", rec.PublicExport())
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the triggered run did not finish")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The daily job starts at 02:00 in Africa/Johannesburg (00:00 UTC), not at
+// 02:00 UTC (the job checks its schedule in its own zone; PocketBase's cron
+// zone, shared by every job, is never set).
+func TestScheduledScrapeRunsInItsOwnZone(t *testing.T) {
+	site := fakesite.New(fakesite.Generate(fakesite.Config{Seed: 2, FullRows: 300, SectionalRows: 60}))
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	cfg, clock := clockConfig(t, "UTC", time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC))
+	cfg.Scrape.BaseURL, cfg.Scrape.Delay = srv.URL, 0
+	if err := cfg.Resolve(); err != nil {
+		t.Fatal(err)
+	}
+	app := fixture.NewApp(t, cfg)
+	defer app.Cleanup()
+	apptest.Serve(t, app) // registers the cron jobs
+	var job func()
+	for _, j := range app.Cron().Jobs() {
+		if j.Id() == "rollcall_valuation_scrape" {
+			job = j.Run
+		}
+	}
+	if job == nil {
+		t.Fatal("no scheduled scrape job")
+	}
+	runs := func() int {
+		n, err := app.CountRecords("scrape_runs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	job() // 02:00 UTC is 04:00 in Johannesburg: not due
+	if runs() != 0 {
+		t.Fatal("the scrape started at 02:00 UTC")
+	}
+	clock.Set(time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)) // 02:00 SAST
+	job()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		running, _ := app.CountRecords("scrape_runs", dbx.HashExp{"status": "running"})
+		if runs() == 1 && running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the 02:00 SAST scrape did not start and finish")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if rec, _ := app.FindFirstRecordByFilter("scrape_runs", "status = 'ok'"); rec == nil {
+		t.Fatal("the scheduled run did not end ok")
 	}
 }
