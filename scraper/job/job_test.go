@@ -292,3 +292,49 @@ func TestSuburbRunAndDetails(t *testing.T) {
 		t.Fatalf("%d properties without their profile's ERF, deeds town and owners", n)
 	}
 }
+
+func TestTimeoutsAreRetried(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	site, url := newSite(t, smallData)
+	// Every 50th response takes longer than the client waits.
+	site.SetFaults(fakesite.Faults{Slow: 400 * time.Millisecond, SlowEvery: 50})
+	o := options(url)
+	o.HTTP = &http.Client{Timeout: 150 * time.Millisecond}
+	res, err := job.Run(context.Background(), app, o)
+	if err != nil || res.Status != "ok" || res.Counts.Retries == 0 {
+		t.Fatalf("timeouts: %q, %v, %d retries", res.Status, err, res.Counts.Retries)
+	}
+	if got := storedPins(t, app); len(got) != len(site.Snapshot()) {
+		t.Fatalf("stored %d of %d", len(got), len(site.Snapshot()))
+	}
+}
+
+func TestEmptySuburbListFailsTheRun(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	site, url := newSite(t, smallData)
+	site.SetFaults(fakesite.Faults{EmptySuburbs: true})
+	res, err := job.Run(context.Background(), app, options(url))
+	if err == nil || res.Status != "failed" || !errors.Is(err, scraper.ErrNoOptions) {
+		t.Fatalf("empty suburb list: %q, %v", res.Status, err)
+	}
+}
+
+// TLS is verified unless --insecure: the fake's self-signed certificate is
+// refused, then accepted with Insecure.
+func TestTLSVerifiedUnlessInsecure(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	srv := httptest.NewTLSServer(fakesite.New(fakesite.Generate(fakesite.Config{Seed: 1, FullRows: 200})))
+	defer srv.Close()
+	o := options(srv.URL)
+	o.Spec.Rolls = []scraper.Roll{scraper.FullTitle}
+	if _, err := job.Run(context.Background(), app, o); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("a self-signed certificate was accepted: %v", err)
+	}
+	o.Insecure = true
+	if res, err := job.Run(context.Background(), app, o); err != nil || res.Status != "ok" || res.Counts.RowsNew != 200 {
+		t.Fatalf("with --insecure: %v %+v", err, res.Counts)
+	}
+}
