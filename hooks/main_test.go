@@ -1,9 +1,7 @@
 package hooks_test
 
 import (
-	"fmt"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,17 +11,7 @@ import (
 
 var fixture *apptest.Fixture
 
-func TestMain(m *testing.M) {
-	var err error
-	fixture, err = apptest.Build()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fixture:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	fixture.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { apptest.Main(m, &fixture) }
 
 func auth(role string) map[string]string {
 	return map[string]string{"Authorization": fixture.Tokens[role]}

@@ -36,13 +36,20 @@ func newTestFetcher(t *testing.T, h http.Handler) (*Fetcher, *sleeps) {
 	return f, rec
 }
 
-func TestFetchRetriesServerErrorsThenSucceeds(t *testing.T) {
-	var calls int
-	f, rec := newTestFetcher(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// noRobots answers robots.txt with 404 (allow all) and the rest with h.
+func noRobots(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" {
 			http.NotFound(w, r)
 			return
 		}
+		h(w, r)
+	}
+}
+
+func TestFetchRetriesServerErrorsThenSucceeds(t *testing.T) {
+	var calls int
+	f, rec := newTestFetcher(t, noRobots(func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		if calls <= 2 {
 			w.WriteHeader(http.StatusInternalServerError)
@@ -68,11 +75,7 @@ func TestFetchRetriesServerErrorsThenSucceeds(t *testing.T) {
 
 func TestFetchHonoursRetryAfter(t *testing.T) {
 	var calls int
-	f, rec := newTestFetcher(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	f, rec := newTestFetcher(t, noRobots(func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		if calls == 1 {
 			w.Header().Set("Retry-After", "42")
@@ -93,11 +96,7 @@ func TestFetchHonoursRetryAfter(t *testing.T) {
 }
 
 func TestFetchGivesUpAfterMaxTries(t *testing.T) {
-	f, rec := newTestFetcher(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	f, rec := newTestFetcher(t, noRobots(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadGateway)
 	}))
 	if err := f.LoadRobots(context.Background()); err != nil {

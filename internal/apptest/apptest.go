@@ -97,6 +97,19 @@ func Build() (*Fixture, error) {
 	return f, nil
 }
 
+// Main is a package's TestMain: it builds the fixture into *f, runs the
+// tests and removes it.
+func Main(m *testing.M, f **Fixture) {
+	var err error
+	if *f, err = Build(); err != nil {
+		fmt.Fprintln(os.Stderr, "fixture:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	(*f).Close()
+	os.Exit(code)
+}
+
 // Close removes the fixture's data dir.
 func (f *Fixture) Close() { _ = os.RemoveAll(f.Dir) }
 

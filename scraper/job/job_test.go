@@ -3,10 +3,8 @@ package job_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -23,16 +21,7 @@ import (
 
 var fixture *apptest.Fixture
 
-func TestMain(m *testing.M) {
-	var err error
-	if fixture, err = apptest.Build(); err != nil {
-		fmt.Fprintln(os.Stderr, "fixture:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	fixture.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { apptest.Main(m, &fixture) }
 
 // The test rolls: one big enough that several suburbs pass the 1,000-row
 // cap, and a small one for the fault tests.

@@ -3,7 +3,6 @@ package store_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -16,16 +15,7 @@ import (
 
 var fixture *apptest.Fixture
 
-func TestMain(m *testing.M) {
-	var err error
-	if fixture, err = apptest.Build(); err != nil {
-		fmt.Fprintln(os.Stderr, "fixture:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	fixture.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { apptest.Main(m, &fixture) }
 
 func ptr[T any](v T) *T { return &v }
 
