@@ -41,7 +41,7 @@ type Options struct {
 // Result is what a run did.
 type Result struct {
 	RunID   string // "" for a dry run
-	Status  string // ok, partial, failed
+	Status  string // ok, partial, failed, or interrupted (left to resume)
 	Resumed bool
 	Counts  store.Counts
 }
@@ -129,9 +129,19 @@ func (o *Options) progress() Progress {
 
 func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Options, progress Progress) (Result, error) {
 	res := Result{RunID: run.ID, Resumed: run.Resumed}
+	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	finish := func(walkErr error) (Result, error) {
+		// Interrupted (Ctrl-C, the app stopping): leave the run open for
+		// the next run to resume, and hand the lease back.
+		if errors.Is(walkErr, context.Canceled) && parent.Err() != nil {
+			res.Status, res.Counts = "interrupted", run.Counts
+			if err := st.Release(run); err != nil {
+				return res, err
+			}
+			return res, fmt.Errorf("scrape run %s interrupted; the next run resumes it: %w", run.ID, walkErr)
+		}
 		status, err := st.Finish(run, walkErr)
 		res.Status, res.Counts = status, run.Counts
 		if err != nil {

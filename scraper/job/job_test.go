@@ -327,3 +327,38 @@ func TestTLSVerifiedUnlessInsecure(t *testing.T) {
 		t.Fatalf("with --insecure: %v %+v", err, res.Counts)
 	}
 }
+
+// cancelAfter cancels the run's context at its first stored batch.
+type cancelAfter struct{ cancel context.CancelFunc }
+
+func (c cancelAfter) Start(string, store.Spec, bool) {}
+func (c cancelAfter) Update(int64, int64, int64)     { c.cancel() }
+func (c cancelAfter) Finish(job.Result, error)       {}
+
+// Ctrl-C leaves the run open with its lease handed back; the next run
+// resumes it at once and ends with every row.
+func TestInterruptedRunIsResumedAtOnce(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	site, url := newSite(t, smallData)
+	site.SetFaults(fakesite.Faults{Slow: time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	o := options(url)
+	o.Progress = cancelAfter{cancel}
+	res, err := job.Run(ctx, app, o)
+	if err == nil || res.Status != "interrupted" || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("interrupted run: %q, %v", res.Status, err)
+	}
+	rec, _ := app.FindRecordById("scrape_runs", res.RunID)
+	if rec.GetString("status") != "running" || rec.GetString("lease_owner") != "" {
+		t.Fatalf("interrupted run left %v", rec.PublicExport())
+	}
+	site.SetFaults(fakesite.Faults{})
+	again, err := job.Run(context.Background(), app, options(url))
+	if err != nil || !again.Resumed || again.RunID != res.RunID || again.Status != "ok" {
+		t.Fatalf("resume: %+v, %v", again, err)
+	}
+	if got := storedPins(t, app); strings.Join(got, ",") != strings.Join(sitePins(site), ",") {
+		t.Fatalf("resumed run stored %d of %d", len(got), len(site.Snapshot()))
+	}
+}

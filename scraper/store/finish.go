@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/pocketbase/dbx"
@@ -26,6 +25,17 @@ func (s *Store) saveCounts(tx core.App, runID string, c Counts, status string) e
 	}
 	if _, err := tx.DB().Update("scrape_runs", set, dbx.HashExp{"id": runID}).Execute(); err != nil {
 		return fmt.Errorf("save run counters: %w", err)
+	}
+	return nil
+}
+
+// Release gives up the lease of an interrupted run without closing it, so
+// that the next run resumes it at once instead of waiting for the lease.
+func (s *Store) Release(run *Run) error {
+	_, err := s.app.DB().NewQuery("UPDATE scrape_runs SET lease_owner = '', heartbeat = '' WHERE id = {:id} AND lease_owner = {:owner}").
+		Bind(dbx.Params{"id": run.ID, "owner": run.owner}).Execute()
+	if err != nil {
+		return fmt.Errorf("release run %s: %w", run.ID, err)
 	}
 	return nil
 }
@@ -106,13 +116,16 @@ func (s *Store) markGone(tx core.App, run *Run, roll scraper.Roll) (int64, error
 		return 0, fmt.Errorf("list present properties: %w", err)
 	}
 	var gone []string
+	stillThere := 0
 	for rows.Next() {
 		var id, pin string
 		if err := rows.Scan(&id, &pin); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		if _, ok := run.seen[seenKey(roll, pin)]; !ok {
+		if _, ok := run.seen[seenKey(roll, pin)]; ok {
+			stillThere++
+		} else {
 			gone = append(gone, id)
 		}
 	}
@@ -123,9 +136,10 @@ func (s *Store) markGone(tx core.App, run *Run, roll scraper.Roll) (int64, error
 	if len(gone) == 0 {
 		return 0, nil
 	}
-	// A run that saw nothing of a roll would mark it all gone: refuse.
-	if len(run.seen) == 0 {
-		return 0, errors.New("refusing to mark a whole roll gone after a run that saw no property")
+	// A run that saw none of a roll's stored properties would mark the
+	// whole roll gone: a broken site, not a vanished city. Refuse.
+	if stillThere == 0 {
+		return 0, fmt.Errorf("refusing to mark all %d stored %s properties gone after a run that saw none of them", len(gone), roll)
 	}
 	now := s.stamp()
 	history := make([]historyRow, 0, len(gone))
