@@ -11,6 +11,9 @@ import (
 	"github.com/rollcall/rollcall/scraper"
 )
 
+// writeCacheKiB is the SQLite page cache of the connection that stores.
+const writeCacheKiB = 8000
+
 // stored is a property row as read back for comparison.
 type stored struct {
 	id, goneAt string
@@ -38,6 +41,12 @@ func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
 	}
 	counts := run.Counts
 	err := s.app.RunInTransaction(func(tx core.App) error {
+		// The write connection's page cache (PocketBase sets 32 MB) fills
+		// up during a whole-roll load; a smaller one keeps the scrape
+		// within its memory budget at little cost to the appends.
+		if _, err := tx.DB().NewQuery(fmt.Sprintf("PRAGMA cache_size = -%d", writeCacheKiB)).Execute(); err != nil {
+			return fmt.Errorf("set cache size: %w", err)
+		}
 		byRoll := map[scraper.Roll][]scraper.Property{}
 		for _, props := range fresh {
 			for _, p := range props {
