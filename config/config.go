@@ -16,6 +16,7 @@ import (
 const (
 	EnvTimeZone        = "ROLLCALL_TZ"
 	EnvRateLimitExempt = "ROLLCALL_RATE_LIMIT_EXEMPT"
+	EnvStatusMaxAge    = "ROLLCALL_STATUS_MAX_AGE"
 )
 
 // Config is shared by the hooks and the commands. Flag values land in the
@@ -29,22 +30,29 @@ type Config struct {
 
 	// Scrape is the valuation scraper's schedule and target.
 	Scrape Scrape
+	// StatusMaxAge is how old the last successful whole-roll scrape may be
+	// before /api/status says "degraded".
+	StatusMaxAge time.Duration
 
 	// Location is TimeZone loaded; set by Resolve.
 	Location *time.Location
 	// Now is the clock. Tests replace it so nothing ever sleeps.
 	Now func() time.Time
+
+	envErrors []error // malformed environment variables, reported by Resolve
 }
 
 // New returns a Config with defaults taken from the environment.
 func New() *Config {
-	return &Config{
+	c := &Config{
 		TimeZone:        envOr(EnvTimeZone, "UTC"),
 		RateLimitExempt: splitList(os.Getenv(EnvRateLimitExempt)),
 		Scrape:          newScrape(),
 		Location:        time.UTC,
 		Now:             time.Now,
 	}
+	c.StatusMaxAge = envDuration(EnvStatusMaxAge, 36*time.Hour, &c.envErrors)
+	return c
 }
 
 // BindFlags registers the flags on a (persistent) flag set.
@@ -53,11 +61,16 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) {
 		"IANA time zone of the calendar day behind the \"asked today\" bonus (env "+EnvTimeZone+")")
 	fs.StringSliceVar(&c.RateLimitExempt, "rate-limit-exempt", c.RateLimitExempt,
 		"comma-separated IPs/CIDRs the rate limiter skips, e.g. 127.0.0.1 for local load tests; off by default (env "+EnvRateLimitExempt+")")
+	fs.DurationVar(&c.StatusMaxAge, "status-max-age", c.StatusMaxAge,
+		"age of the last successful valuation scrape past which /api/status says degraded (env "+EnvStatusMaxAge+")")
 	c.Scrape.bindFlags(fs)
 }
 
 // Resolve validates the flag values and fills the typed fields.
 func (c *Config) Resolve() error {
+	if len(c.envErrors) > 0 {
+		return c.envErrors[0]
+	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		return fmt.Errorf("--tz %q is not an IANA time zone: %w", c.TimeZone, err)
@@ -70,6 +83,9 @@ func (c *Config) Resolve() error {
 		if _, err := netip.ParseAddr(item); err != nil {
 			return fmt.Errorf("--rate-limit-exempt %q is neither an IP nor a CIDR", item)
 		}
+	}
+	if c.StatusMaxAge < time.Minute {
+		return fmt.Errorf("--status-max-age %s is too short: give at least 1m", c.StatusMaxAge)
 	}
 	if err := c.Scrape.resolve(); err != nil {
 		return err
@@ -93,6 +109,21 @@ func envOr(key, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// envDuration reads a duration from the environment; a malformed value is
+// reported by Resolve rather than silently replaced by the fallback.
+func envDuration(key string, fallback time.Duration, bad *[]error) time.Duration {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return fallback
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		*bad = append(*bad, fmt.Errorf("%s=%q is not a duration (e.g. 36h): %w", key, v, err))
+		return fallback
+	}
+	return d
 }
 
 func splitList(s string) []string {

@@ -41,3 +41,20 @@ func TestEnvironmentDefaults(t *testing.T) {
 		t.Fatalf("env defaults not read: %+v", c)
 	}
 }
+
+func TestStatusMaxAge(t *testing.T) {
+	t.Setenv(EnvStatusMaxAge, "48h")
+	if c := New(); c.StatusMaxAge.Hours() != 48 || c.Resolve() != nil {
+		t.Fatalf("%s=48h not read: %v", EnvStatusMaxAge, c.StatusMaxAge)
+	}
+	t.Setenv(EnvStatusMaxAge, "two days")
+	if err := New().Resolve(); err == nil || !strings.Contains(err.Error(), EnvStatusMaxAge) {
+		t.Fatalf("malformed %s accepted: %v", EnvStatusMaxAge, err)
+	}
+	t.Setenv(EnvStatusMaxAge, "")
+	c := New()
+	c.StatusMaxAge = 0
+	if err := c.Resolve(); err == nil || !strings.Contains(err.Error(), "--status-max-age") {
+		t.Fatalf("zero --status-max-age accepted: %v", err)
+	}
+}

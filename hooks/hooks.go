@@ -20,6 +20,7 @@ func Register(app core.App, cfg *config.Config) {
 	registerRollover(app, cfg)
 	registerTop(app)
 	registerScrape(app, cfg)
+	registerValuations(app, cfg)
 	registerRateLimitExempt(app, cfg)
 	registerBanner(app, cfg)
 }

@@ -38,7 +38,7 @@ func spend(n int, method, url, token string, payload func(i int) string) func(te
 }
 
 func limit(label string) int {
-	for _, r := range migrations.RateLimitRules {
+	for _, r := range append(migrations.RateLimitRules, migrations.ValuationRateLimits...) {
 		if r.Label == label {
 			return int(r.MaxRequests)
 		}

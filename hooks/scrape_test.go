@@ -15,19 +15,25 @@ import (
 	"github.com/rollcall/rollcall/internal/fakesite"
 )
 
-// The scraped collections are written by the scraper alone: a signed-in
-// user can neither read the raw run log nor write a property. (The public
-// valuation API reads them through its own routes.)
-func TestValuationCollectionsRefuseUsers(t *testing.T) {
-	factory := fixture.Factory(nil)
+// PocketBase's own API of the scraped collections: the roll and its
+// history are public to read (the valuation API serves them too), the run
+// log is superuser-only, and nobody but a superuser writes any of them.
+func TestValuationCollectionRules(t *testing.T) {
+	factory := seededApp(nil)
+	id := pins()["1001"]
 	for _, collection := range []string{"properties", "property_history", "scrape_runs"} {
 		base := "/api/collections/" + collection + "/records"
+		read := 403
+		if collection != "scrape_runs" {
+			read = 200
+		}
 		for _, c := range []struct {
 			role, method, url, body string
 			status                  int
 		}{
-			{"anonymous", http.MethodGet, base, "", 403},
-			{"alice", http.MethodGet, base, "", 403},
+			{"anonymous", http.MethodGet, base, "", read},
+			{"alice", http.MethodGet, base, "", read},
+			{"anonymous", http.MethodPost, base, `{"pin":"P1","roll":"full"}`, 403},
 			{"alice", http.MethodPost, base, `{"pin":"P1","roll":"full","field":"x","at":"2026-11-23 10:00:00.000Z","started":"2026-11-23 10:00:00.000Z","status":"ok","rolls":"full","base_url":"http://x"}`, 403},
 			{"super", http.MethodGet, base, "", 200},
 		} {
@@ -42,6 +48,30 @@ func TestValuationCollectionsRefuseUsers(t *testing.T) {
 			}
 			s.Test(t)
 		}
+	}
+	// A seeded property can be neither changed nor deleted by a user, and
+	// the refused writes change nothing.
+	for _, c := range []struct{ role, method, body string }{
+		{"anonymous", http.MethodPatch, `{"market_value":1}`},
+		{"alice", http.MethodPatch, `{"market_value":1}`},
+		{"alice", http.MethodDelete, ""},
+	} {
+		headers := map[string]string{}
+		if c.role != "anonymous" {
+			headers = auth(c.role)
+		}
+		s := tests.ApiScenario{
+			Name: c.method + " a property as " + c.role, Method: c.method, URL: "/api/collections/properties/records/" + id,
+			Body: strings.NewReader(c.body), Headers: headers, ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
+			TestAppFactory: factory,
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				rec, err := app.FindRecordById("properties", id)
+				if err != nil || rec.GetString("market_value") != "1650000" {
+					t.Errorf("refused write changed the property: %v, %v", err, rec)
+				}
+			},
+		}
+		s.Test(t)
 	}
 }
 

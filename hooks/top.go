@@ -19,7 +19,15 @@ const TopPath = "/api/questions/top"
 
 // Routes are the custom routes this package registers (documented in
 // openapi/openapi.yaml; a test holds the two together).
-var Routes = []openapi.Route{{Method: http.MethodGet, Path: TopPath}, {Method: http.MethodPost, Path: ScrapePath}}
+var Routes = []openapi.Route{
+	{Method: http.MethodGet, Path: TopPath},
+	{Method: http.MethodPost, Path: ScrapePath},
+	{Method: http.MethodGet, Path: ValuationsPath},
+	{Method: http.MethodGet, Path: ValuationsCSVPath},
+	{Method: http.MethodGet, Path: ValuationPath},
+	{Method: http.MethodGet, Path: RunsPath},
+	{Method: http.MethodGet, Path: StatusPath},
+}
 
 // TopResponse is the body of GET /api/questions/top.
 type TopResponse struct {

@@ -1,0 +1,206 @@
+package hooks
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rollcall/rollcall/config"
+	"github.com/rollcall/rollcall/valuations"
+	"github.com/rollcall/rollcall/valuations/search"
+)
+
+// The valuation API's read-only, public routes.
+const (
+	ValuationsPath    = "/api/valuations"
+	ValuationsCSVPath = "/api/valuations/export"
+	ValuationPath     = "/api/valuations/{id}"
+	RunsPath          = "/api/valuations/runs"
+	StatusPath        = "/api/status"
+)
+
+// registerValuations serves the valuation roll: search, one property, CSV
+// export, the run log's figures and the freshness status.
+func registerValuations(app core.App, cfg *config.Config) {
+	svc := valuations.New(app)
+	// A delete leaves max(updated) alone: tell the version about it.
+	app.OnRecordAfterDeleteSuccess("properties").BindFunc(func(e *core.RecordEvent) error {
+		svc.Edited()
+		return e.Next()
+	})
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		// A dashboard schema change or a VACUUM can leave the search index
+		// behind the table; repair it before serving.
+		rebuilt, err := search.Ensure(se.App)
+		if err != nil {
+			return err
+		}
+		if rebuilt {
+			se.App.Logger().Warn("rebuilt the owner/address search index: it no longer matched the properties table")
+		}
+
+		se.Router.GET(ValuationsPath, func(e *core.RequestEvent) error {
+			values, err := queryValues(e)
+			if err != nil {
+				return err
+			}
+			q, err := valuations.ParseList(values)
+			if err != nil {
+				return paramError(e, err)
+			}
+			v, err := svc.Version()
+			if err != nil {
+				return e.InternalServerError("Failed to read the data version.", err)
+			}
+			if notModified(e, v.Data) {
+				return nil
+			}
+			page, err := svc.List(q, v)
+			if err != nil {
+				return e.InternalServerError("Failed to search the valuations.", err)
+			}
+			return e.JSON(http.StatusOK, page)
+		})
+
+		se.Router.GET(ValuationsCSVPath, func(e *core.RequestEvent) error {
+			values, err := queryValues(e)
+			if err != nil {
+				return err
+			}
+			q, err := valuations.ParseExport(values)
+			if err != nil {
+				return paramError(e, err)
+			}
+			v, err := svc.Version()
+			if err != nil {
+				return e.InternalServerError("Failed to read the data version.", err)
+			}
+			if notModified(e, v.Data) {
+				return nil
+			}
+			h := e.Response.Header()
+			h.Set("Content-Type", "text/csv; charset=utf-8")
+			h.Set("Content-Disposition", `attachment; filename="valuations.csv"`)
+			e.Response.WriteHeader(http.StatusOK)
+			flusher := http.NewResponseController(e.Response)
+			rows, err := svc.Export(e.Response, q, func() { _ = flusher.Flush() })
+			if err != nil {
+				// The status is sent; the client sees a cut-off file.
+				e.App.Logger().Warn("CSV export cut short", "rows", rows, "error", err)
+			}
+			return nil
+		})
+
+		se.Router.GET(RunsPath, func(e *core.RequestEvent) error {
+			values, err := queryValues(e)
+			if err != nil {
+				return err
+			}
+			limit, err := valuations.ParseRunLimit(values)
+			if err != nil {
+				return paramError(e, err)
+			}
+			runs, err := svc.Runs(limit)
+			if err != nil {
+				return e.InternalServerError("Failed to load the scrape runs.", err)
+			}
+			e.Response.Header().Set("Cache-Control", "no-cache")
+			return e.JSON(http.StatusOK, map[string]any{"items": runs})
+		})
+
+		se.Router.GET(ValuationPath, func(e *core.RequestEvent) error {
+			values, err := queryValues(e)
+			if err != nil {
+				return err
+			}
+			if err := valuations.NoParams(values); err != nil {
+				return paramError(e, err)
+			}
+			id := e.Request.PathValue("id")
+			if !valuations.ValidID(id) {
+				return e.BadRequestError("Invalid property id.", validation.Errors{"id": validation.NewError("validation_invalid_id", "id must be 1 to 15 lowercase letters and digits.")})
+			}
+			v, err := svc.Version()
+			if err != nil {
+				return e.InternalServerError("Failed to read the data version.", err)
+			}
+			if notModified(e, v.All) {
+				return nil
+			}
+			detail, err := svc.Get(id)
+			if errors.Is(err, valuations.ErrNotFound) {
+				e.Response.Header().Del("ETag")
+				return e.NotFoundError("No property has this id.", nil)
+			}
+			if err != nil {
+				return e.InternalServerError("Failed to load the property.", err)
+			}
+			return e.JSON(http.StatusOK, detail)
+		})
+
+		se.Router.GET(StatusPath, func(e *core.RequestEvent) error {
+			values, err := queryValues(e)
+			if err != nil {
+				return err
+			}
+			if err := valuations.NoParams(values); err != nil {
+				return paramError(e, err)
+			}
+			v, err := svc.Version()
+			if err != nil {
+				return e.InternalServerError("Failed to read the data version.", err)
+			}
+			status, err := svc.Status(cfg.Now(), cfg.StatusMaxAge, v)
+			if err != nil {
+				return e.InternalServerError("Failed to read the scrape status.", err)
+			}
+			e.Response.Header().Set("Cache-Control", "no-cache")
+			return e.JSON(http.StatusOK, status)
+		})
+		return se.Next()
+	})
+}
+
+// queryValues parses the query string strictly: a malformed one is a 400,
+// never silently read as fewer parameters.
+func queryValues(e *core.RequestEvent) (url.Values, error) {
+	values, err := url.ParseQuery(e.Request.URL.RawQuery)
+	if err != nil {
+		return nil, e.BadRequestError("Malformed query string.", validation.Errors{"query": validation.NewError("validation_invalid_query", err.Error())})
+	}
+	return values, nil
+}
+
+func paramError(e *core.RequestEvent, err error) error {
+	var perr *valuations.ParseError
+	if errors.As(err, &perr) {
+		return e.BadRequestError("Invalid query parameters.", perr.Params)
+	}
+	return e.BadRequestError("Invalid query parameters.", err)
+}
+
+// notModified sets the caching headers of a response built from version
+// and answers 304 when the client's copy is current. Clients revalidate
+// every time (no-cache); the ETag changes whenever a scrape changes data.
+func notModified(e *core.RequestEvent, version string) bool {
+	sum := sha256.Sum256([]byte(version + "\x00" + e.Request.URL.Path + "?" + e.Request.URL.RawQuery))
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	h := e.Response.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "public, no-cache")
+	for _, candidate := range strings.Split(e.Request.Header.Get("If-None-Match"), ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == etag || candidate == "*" {
+			e.Response.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,106 @@
+package valuations
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// CSVHeader names the export's columns as the JSON fields.
+var CSVHeader = []string{
+	"id", "roll", "pin", "rateNumber", "legalDescription", "address", "streetNumber", "street",
+	"addressSuburb", "suburb", "suburbId", "scheme", "firstOwner", "owners", "useCode", "useLabel",
+	"ratingCategory", "marketValue", "extent", "erf", "deedsTown", "schemeName", "schemeNumber",
+	"sectionNumber", "firstSeen", "lastSeen", "goneAt", "updated",
+}
+
+// csvFlushRows is how many rows are written between flushes: the client
+// sees progress and the server holds no more than this in its buffers.
+const csvFlushRows = 2000
+
+// Export writes every row of q as CSV, streaming from the database: rows are
+// read and written one at a time, so memory stays flat at any size. flush
+// is called every csvFlushRows rows.
+func (s *Service) Export(w io.Writer, q Query, flush func()) (int64, error) {
+	where, params := q.where()
+	rows, err := s.app.DB().NewQuery("SELECT " + columns + " FROM properties p WHERE " + where +
+		" ORDER BY " + q.Sort.orderBy()).Bind(params).Rows()
+	if err != nil {
+		return 0, fmt.Errorf("export valuations: %w", err)
+	}
+	defer rows.Close()
+	out := csv.NewWriter(w)
+	if err := out.Write(CSVHeader); err != nil {
+		return 0, err
+	}
+	var n int64
+	record := make([]string, len(CSVHeader))
+	for rows.Next() {
+		v, err := scanValuation(rows)
+		if err != nil {
+			return n, fmt.Errorf("read valuation: %w", err)
+		}
+		if err := out.Write(v.csvRecord(record)); err != nil {
+			return n, err
+		}
+		if n++; n%csvFlushRows == 0 {
+			out.Flush()
+			if err := out.Error(); err != nil {
+				return n, err // the client went away
+			}
+			flush()
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, fmt.Errorf("export valuations: %w", err)
+	}
+	out.Flush()
+	flush()
+	return n, out.Error()
+}
+
+func (v Valuation) csvRecord(r []string) []string {
+	optInt := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	}
+	extent, gone, owners := "", "", ""
+	if v.Owners != nil {
+		owners = strings.Join(*v.Owners, "; ")
+	}
+	if v.Extent != nil {
+		extent = strconv.FormatFloat(*v.Extent, 'f', -1, 64)
+	}
+	if v.GoneAt != nil {
+		gone = *v.GoneAt
+	}
+	copy(r, []string{
+		v.ID, v.Roll, v.PIN, v.RateNumber, v.LegalDescription, v.Address, v.StreetNumber, v.Street,
+		v.AddressSuburb, v.Suburb, v.SuburbID, v.Scheme, v.FirstOwner, owners,
+		optInt(v.UseCode), v.UseLabel, v.RatingCategory, optInt(v.MarketValue), extent, v.ERF,
+		v.DeedsTown, v.SchemeName, v.SchemeNumber, v.SectionNumber, v.FirstSeen, v.LastSeen, gone, v.Updated,
+	})
+	for i := range r {
+		r[i] = SafeCell(r[i])
+	}
+	return r
+}
+
+// SafeCell keeps a spreadsheet from running a cell as a formula (CSV
+// injection): text starting with =, +, -, @, tab or carriage return gets a
+// leading apostrophe. Numbers are written by us and never start so, except
+// a negative one, which the roll does not have.
+func SafeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,299 @@
+// Package valuations answers the valuation API's questions of the stored
+// roll: filtered, sorted pages with a total, one property with its history
+// and the runs that saw it, a CSV stream, and the scrape status. It builds
+// SQL from parsed parameters only, with every value bound.
+package valuations
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+
+	"github.com/rollcall/rollcall/valuations/search"
+)
+
+// Page sizes of the list endpoint.
+const (
+	DefaultPerPage = 50
+	MaxPerPage     = 200
+	MaxPage        = 100_000
+)
+
+// Filter holds the list's filters; zero values mean "no filter".
+type Filter struct {
+	Roll             string
+	RateNumber       string
+	RateNumberPrefix string
+	Suburb           string
+	Scheme           string
+	UseCode          *int
+	UseLabel         string
+	RatingCategory   string
+	Owner            string
+	Address          string
+	StreetNumber     string
+	MarketValueMin   *int64
+	MarketValueMax   *int64
+	ExtentMin        *float64
+	ExtentMax        *float64
+	Gone             *bool
+	ChangedSince     string // PocketBase's UTC datetime text, compared as text
+}
+
+// Sort is a sort key and direction.
+type Sort struct {
+	Key  string
+	Desc bool
+}
+
+// Query is a parsed list or export request.
+type Query struct {
+	Filter
+	Sort    Sort
+	Page    int
+	PerPage int
+}
+
+// sortColumns maps the API's sort keys to SQL. Suburb sorts as people read
+// it, ignoring case, matching its index.
+var sortColumns = map[string]string{
+	"marketValue": "market_value",
+	"extent":      "extent",
+	"rateNumber":  "rate_number",
+	"address":     "address",
+	"suburb":      "address_suburb COLLATE NOCASE",
+	"updated":     "updated",
+}
+
+var (
+	digits       = regexp.MustCompile(`^[0-9]{1,12}$`)
+	propertyID   = regexp.MustCompile(`^[a-z0-9]{1,15}$`)
+	dateOnly     = "2006-01-02"
+	storedLayout = "2006-01-02 15:04:05.000Z"
+)
+
+// filterParams are the parameters of both the list and the export.
+var filterParams = []string{
+	"roll", "rateNumber", "rateNumberPrefix", "suburb", "scheme", "useCode", "ratingCategory",
+	"owner", "address", "streetNumber", "marketValueMin", "marketValueMax", "extentMin", "extentMax",
+	"gone", "changedSince", "sort",
+}
+
+// ParseList reads the list endpoint's parameters.
+func ParseList(values url.Values) (Query, error) {
+	return parse(values, true)
+}
+
+// ParseExport reads the CSV export's parameters (no pages).
+func ParseExport(values url.Values) (Query, error) {
+	return parse(values, false)
+}
+
+// ValidID reports whether id can be a record id.
+func ValidID(id string) bool { return propertyID.MatchString(id) }
+
+// ParseError is a 400 with the offending parameters named.
+type ParseError struct{ Params validation.Errors }
+
+func (e *ParseError) Error() string { return "invalid query parameters: " + e.Params.Error() }
+
+func parse(values url.Values, paged bool) (Query, error) {
+	q := Query{Sort: Sort{Key: "rateNumber"}, Page: 1, PerPage: DefaultPerPage}
+	errs := validation.Errors{}
+	bad := func(param, code, message string) { errs[param] = validation.NewError(code, message) }
+
+	allowed := filterParams
+	if paged {
+		allowed = append(slices.Clone(filterParams), "page", "perPage")
+	}
+	get := map[string]string{}
+	for name, list := range values {
+		switch {
+		case !slices.Contains(allowed, name):
+			bad(name, "validation_unknown_parameter", "Unknown parameter (see /api/openapi.yaml for this endpoint's parameters).")
+		case len(list) > 1:
+			bad(name, "validation_repeated_parameter", "Give this parameter once.")
+		case !utf8.ValidString(list[0]) || strings.ContainsFunc(list[0], unicode.IsControl):
+			bad(name, "validation_invalid_text", "Must be UTF-8 text without control characters.")
+		default:
+			get[name] = strings.TrimSpace(list[0])
+		}
+	}
+	text := func(name string, maxLen int) string {
+		v := get[name]
+		if len([]rune(v)) > maxLen {
+			bad(name, "validation_length_out_of_range", fmt.Sprintf("Must be at most %d characters.", maxLen))
+			return ""
+		}
+		return v
+	}
+	integer := func(name string) *int64 {
+		v, ok := get[name]
+		if !ok || v == "" {
+			return nil
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			bad(name, "validation_invalid_number", "Must be a whole number, 0 or more.")
+			return nil
+		}
+		return &n
+	}
+	number := func(name string) *float64 {
+		v, ok := get[name]
+		if !ok || v == "" {
+			return nil
+		}
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil || n < 0 || n != n || n > 1e15 {
+			bad(name, "validation_invalid_number", "Must be a number, 0 or more.")
+			return nil
+		}
+		return &n
+	}
+	rateDigits := func(name string) string {
+		v := get[name]
+		if v != "" && !digits.MatchString(v) {
+			bad(name, "validation_invalid_rate_number", "Must be 1 to 12 digits.")
+			return ""
+		}
+		return v
+	}
+	substring := func(name string) string {
+		v := text(name, 100)
+		if v != "" && search.TooShort(v) {
+			bad(name, "validation_too_short", fmt.Sprintf("Needs at least %d characters for a partial match.", search.MinLength))
+			return ""
+		}
+		return v
+	}
+
+	switch roll := get["roll"]; roll {
+	case "", "full", "sectional":
+		q.Roll = roll
+	default:
+		bad("roll", "validation_invalid_value", `Must be "full" or "sectional".`)
+	}
+	q.RateNumber = rateDigits("rateNumber")
+	q.RateNumberPrefix = rateDigits("rateNumberPrefix")
+	q.Suburb = text("suburb", 100)
+	q.Scheme = text("scheme", 200)
+	if use := text("useCode", 100); use != "" {
+		if strings.Trim(use, "0123456789") == "" {
+			if n, err := strconv.Atoi(use); err == nil && n < 1_000_000 {
+				q.UseCode = &n
+			} else {
+				bad("useCode", "validation_invalid_number", "Must be a use code from 0 to 999999 or a use label.")
+			}
+		} else {
+			q.UseLabel = use
+		}
+	}
+	q.RatingCategory = text("ratingCategory", 100)
+	q.Owner = substring("owner")
+	q.Address = substring("address")
+	q.StreetNumber = text("streetNumber", 20)
+	q.MarketValueMin, q.MarketValueMax = integer("marketValueMin"), integer("marketValueMax")
+	if q.MarketValueMin != nil && q.MarketValueMax != nil && *q.MarketValueMin > *q.MarketValueMax {
+		bad("marketValueMin", "validation_min_greater_than_max", "Must not be above marketValueMax.")
+	}
+	q.ExtentMin, q.ExtentMax = number("extentMin"), number("extentMax")
+	if q.ExtentMin != nil && q.ExtentMax != nil && *q.ExtentMin > *q.ExtentMax {
+		bad("extentMin", "validation_min_greater_than_max", "Must not be above extentMax.")
+	}
+	switch g := get["gone"]; g {
+	case "":
+	case "true", "false":
+		gone := g == "true"
+		q.Gone = &gone
+	default:
+		bad("gone", "validation_invalid_bool", `Must be "true" or "false".`)
+	}
+	if since := get["changedSince"]; since != "" {
+		t, err := parseTime(since)
+		if err != nil {
+			bad("changedSince", "validation_invalid_date", "Must be a date (2026-11-01) or an RFC 3339 time.")
+		} else {
+			q.ChangedSince = t.UTC().Format(storedLayout)
+		}
+	}
+	if s := get["sort"]; s != "" {
+		key, desc := strings.CutPrefix(s, "-")
+		if _, ok := sortColumns[key]; ok {
+			q.Sort = Sort{Key: key, Desc: desc}
+		} else {
+			bad("sort", "validation_invalid_sort", "Must be one of marketValue, extent, rateNumber, address, suburb, updated, with a leading - for descending.")
+		}
+	}
+	if paged {
+		q.Page = bounded(get, "page", 1, MaxPage, 1, bad)
+		q.PerPage = bounded(get, "perPage", 1, MaxPerPage, DefaultPerPage, bad)
+	}
+	if len(errs) > 0 {
+		return Query{}, &ParseError{Params: errs}
+	}
+	return q, nil
+}
+
+func bounded(get map[string]string, name string, lo, hi, fallback int, bad func(string, string, string)) int {
+	v, ok := get[name]
+	if !ok || v == "" {
+		return fallback
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		bad(name, "validation_out_of_range", fmt.Sprintf("Must be a whole number from %d to %d.", lo, hi))
+		return fallback
+	}
+	return n
+}
+
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(dateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.Parse(storedLayout, s)
+}
+
+// NoParams refuses any parameter: for endpoints that take none.
+func NoParams(values url.Values) error {
+	errs := validation.Errors{}
+	for name := range values {
+		errs[name] = validation.NewError("validation_unknown_parameter", "Unknown parameter (see /api/openapi.yaml for this endpoint's parameters).")
+	}
+	if len(errs) > 0 {
+		return &ParseError{Params: errs}
+	}
+	return nil
+}
+
+// ParseRunLimit reads the run list's only parameter, limit.
+func ParseRunLimit(values url.Values) (int, error) {
+	errs := validation.Errors{}
+	get := map[string]string{}
+	for name, list := range values {
+		if name != "limit" || len(list) > 1 {
+			errs[name] = validation.NewError("validation_unknown_parameter", "Unknown or repeated parameter (this endpoint takes limit, once).")
+			continue
+		}
+		get[name] = strings.TrimSpace(list[0])
+	}
+	limit := bounded(get, "limit", 1, MaxRuns, 10, func(param, code, message string) {
+		errs[param] = validation.NewError(code, message)
+	})
+	if len(errs) > 0 {
+		return 0, &ParseError{Params: errs}
+	}
+	return limit, nil
+}
