@@ -262,3 +262,15 @@ func (c *Client) Do(method, url, token string, body any) (int, map[string]any) {
 	}
 	return rec.Code, out
 }
+
+// Get sends a GET with headers and returns the raw answer.
+func (c *Client) Get(url string, headers map[string]string) *httptest.ResponseRecorder {
+	c.tb.Helper()
+	req := httptest.NewRequest(http.MethodGet, url, nil)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	c.handler.ServeHTTP(rec, req)
+	return rec
+}
