@@ -8,7 +8,7 @@ export GOFLAGS := -buildvcs=false
 BIN ?= bin/rollcall
 GO_PACKAGES := ./...
 
-.PHONY: run build test bench lint fmt clean
+.PHONY: run build test bench lint fmt clean vendor-docs
 
 build:
 	go build -trimpath -ldflags="-s -w" -o $(BIN) .
@@ -33,3 +33,7 @@ fmt:
 
 clean:
 	rm -rf bin
+
+# Re-vendor Swagger UI for /docs (pinned version and sha512 in the script).
+vendor-docs:
+	./ui/vendor-docs.sh

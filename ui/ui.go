@@ -1,6 +1,7 @@
 // Package ui serves the embedded pages in pb_public: versioned assets with
-// long cache lifetimes, the page shell for the app's routes, a Content
-// Security Policy, and 404s (never the page) for unknown files and /api/ paths.
+// long cache lifetimes, the page shell for the app's routes, the API docs page
+// at /docs, a Content Security Policy, and 404s (never the page) for unknown
+// files and /api/ paths.
 package ui
 
 import (
@@ -20,12 +21,17 @@ import (
 )
 
 // ContentSecurityPolicy allows only this origin's scripts, styles, images
-// and connections: nothing is loaded from another host.
+// and connections: nothing is loaded from another host. It holds for every
+// page, /docs too: Swagger UI 5 (vendored by ui/vendor-docs.sh) runs under it
+// as it is, since it sets styles through the DOM, not with inline style
+// attributes or style elements, needs no eval, and draws its icons from
+// data: images (e2e/docs_test.go fails on any violation). An upgrade that
+// needs more gets a policy of its own for /docs, never a weaker global one.
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // pageRoutes are the app's own URLs, answered with the page shell.
-var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|valuations|docs|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit)$`)
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit)$`)
 
 // Site is the public file system prepared for serving.
 type Site struct {
@@ -33,9 +39,11 @@ type Site struct {
 	version string            // hash of every file: part of asset URLs
 	etags   map[string]string // per file, for revalidation
 	shell   []byte            // index.html with versioned asset URLs
+	docs    []byte            // docs.html with versioned asset URLs
 }
 
-// NewSite hashes public's files and prepares the page shell.
+// NewSite hashes public's files and prepares the page shell and the docs
+// page.
 func NewSite(public fs.FS) (*Site, error) {
 	s := &Site{files: public, etags: map[string]string{}}
 	all := sha256.New()
@@ -61,8 +69,18 @@ func NewSite(public fs.FS) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pb_public has no index.html: %w", err)
 	}
-	s.shell = bytes.ReplaceAll(index, []byte(`"/assets/`), []byte(`"/assets/v-`+s.version+`/`))
+	s.shell = s.versioned(index)
+	docs, err := fs.ReadFile(public, "docs.html")
+	if err != nil {
+		return nil, fmt.Errorf("pb_public has no docs.html: %w", err)
+	}
+	s.docs = s.versioned(docs)
 	return s, nil
+}
+
+// versioned rewrites a page's asset URLs to this build's versioned ones.
+func (s *Site) versioned(page []byte) []byte {
+	return bytes.ReplaceAll(page, []byte(`"/assets/`), []byte(`"/assets/v-`+s.version+`/`))
 }
 
 // Version identifies this build's assets.
@@ -112,6 +130,11 @@ func (s *Site) Serve(e *core.RequestEvent) error {
 	}
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	if p == "/docs" || p == "/docs/" { // the API docs: their own page, not the app's shell
+		e.Response.WriteHeader(http.StatusOK)
+		_, err := e.Response.Write(s.docs)
+		return err
+	}
 	status := http.StatusOK
 	if !pageRoutes.MatchString(strings.TrimSuffix(p, "/")) && p != "/" {
 		status = http.StatusNotFound // the app shows its own "not found" view

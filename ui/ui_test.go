@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -16,6 +17,9 @@ var public = fstest.MapFS{
 	"assets/app.js":  {Data: []byte(`import "./dom.js";`)},
 	"assets/app.css": {Data: []byte(`body{}`)},
 	"robots.txt":     {Data: []byte("User-agent: *\n")},
+	"docs.html":      {Data: []byte(`<!doctype html><title>API docs</title><link rel="stylesheet" href="/assets/vendor/swagger-ui/swagger-ui.css"><script defer src="/assets/docs.js"></script>`)},
+	"assets/docs.js": {Data: []byte(`SwaggerUIBundle({url: "/api/openapi.yaml"});`)},
+	"assets/vendor/swagger-ui/swagger-ui.css": {Data: []byte(`.swagger-ui{}`)},
 }
 
 func factory(t testing.TB) *tests.TestApp {
@@ -27,18 +31,35 @@ func factory(t testing.TB) *tests.TestApp {
 	return app
 }
 
+// header checks that a response header contains want.
+func header(name, want string) func(testing.TB, *tests.TestApp, *http.Response) {
+	return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+		if got := res.Header.Get(name); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to contain %q", name, got, want)
+		}
+	}
+}
+
+// docsPage checks the headers of the /docs page: HTML, revalidated, under
+// the site's strict policy (Swagger UI needs nothing weaker).
+func docsPage(t testing.TB, app *tests.TestApp, res *http.Response) {
+	header("Cache-Control", "no-cache")(t, app, res)
+	header("Content-Type", "text/html")(t, app, res)
+	if got := res.Header.Get("Content-Security-Policy"); got != ui.ContentSecurityPolicy {
+		t.Errorf("Content-Security-Policy: %q, want %q", got, ui.ContentSecurityPolicy)
+	}
+}
+
 func TestServing(t *testing.T) {
 	site, err := ui.NewSite(public)
 	if err != nil {
 		t.Fatal(err)
 	}
 	versioned := "/assets/v-" + site.Version() + "/app.js"
-	header := func(name, want string) func(testing.TB, *tests.TestApp, *http.Response) {
-		return func(t testing.TB, _ *tests.TestApp, res *http.Response) {
-			if got := res.Header.Get(name); !strings.Contains(got, want) {
-				t.Errorf("%s: %q, want it to contain %q", name, got, want)
-			}
-		}
+	docs := []string{
+		`<title>API docs</title>`,
+		`href="/assets/v-` + site.Version() + `/vendor/swagger-ui/swagger-ui.css"`,
+		`src="/assets/v-` + site.Version() + `/docs.js"`,
 	}
 	scenarios := []tests.ApiScenario{
 		{
@@ -54,6 +75,28 @@ func TestServing(t *testing.T) {
 		{
 			Name: "an app route gets the shell", Method: http.MethodGet, URL: "/questions/abc123",
 			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/docs: the docs page with versioned asset URLs, not the shell", Method: http.MethodGet, URL: "/docs",
+			ExpectedStatus: 200, ExpectedContent: docs, NotExpectedContent: []string{"app.js", "app.css"},
+			AfterTestFunc: docsPage,
+		},
+		{
+			Name: "/docs/: the docs page too", Method: http.MethodGet, URL: "/docs/",
+			ExpectedStatus: 200, ExpectedContent: docs, NotExpectedContent: []string{"app.js", "app.css"},
+			AfterTestFunc: docsPage,
+		},
+		{
+			Name: "nothing under /docs/: the shell with 404", Method: http.MethodGet, URL: "/docs/nope",
+			ExpectedStatus: 404, ExpectedContent: []string{"app.js"}, NotExpectedContent: []string{"API docs"},
+		},
+		{
+			Name: "a vendored asset under its versioned URL", Method: http.MethodGet, URL: "/assets/v-" + site.Version() + "/vendor/swagger-ui/swagger-ui.css",
+			ExpectedStatus: 200, ExpectedContent: []string{".swagger-ui{}"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				header("Cache-Control", "max-age=31536000, immutable")(t, app, res)
+				header("Content-Type", "text/css")(t, app, res)
+			},
 		},
 		{
 			Name: "an unknown page gets the shell with 404", Method: http.MethodGet, URL: "/nowhere",
@@ -118,4 +161,69 @@ func TestRevalidationAnswers304(t *testing.T) {
 		ExpectedStatus: 304, TestAppFactory: factory,
 	}
 	second.Test(t)
+}
+
+// The real pb_public: docs.html loads the vendored Swagger UI (see
+// vendor-docs.sh) and our docs.js through versioned URLs, with no inline
+// script, and exactly those files are served, long-lived.
+func TestDocsVendoredFiles(t *testing.T) {
+	real := os.DirFS("../pb_public")
+	site, err := ui.NewSite(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := "/assets/v-" + site.Version() + "/"
+	immutable := func(contentType string) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			header("Cache-Control", "max-age=31536000, immutable")(t, app, res)
+			header("Content-Type", contentType)(t, app, res)
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name: "/docs loads Swagger UI and docs.js by versioned URL", Method: http.MethodGet, URL: "/docs",
+			ExpectedStatus: 200,
+			ExpectedContent: []string{
+				`href="` + v + `vendor/swagger-ui/index.css"`,
+				`href="` + v + `vendor/swagger-ui/swagger-ui.css"`,
+				`src="` + v + `vendor/swagger-ui/swagger-ui-bundle.js"`,
+				`src="` + v + `docs.js"`,
+				`<a href="/">Rollcall</a>`,
+				`id="swagger-ui"`,
+			},
+			NotExpectedContent: []string{`"/assets/vendor`, `"/assets/docs.js"`, "<script>", "app.js"},
+			AfterTestFunc:      docsPage,
+		},
+		{
+			Name: "the Swagger UI bundle", Method: http.MethodGet, URL: v + "vendor/swagger-ui/swagger-ui-bundle.js",
+			ExpectedStatus: 200, ExpectedContent: []string{"SwaggerUIBundle"}, AfterTestFunc: immutable("javascript"),
+		},
+		{
+			Name: "the Swagger UI stylesheet", Method: http.MethodGet, URL: v + "vendor/swagger-ui/swagger-ui.css",
+			ExpectedStatus: 200, ExpectedContent: []string{".swagger-ui"}, AfterTestFunc: immutable("text/css"),
+		},
+		{
+			Name: "our docs.js points Swagger UI at the committed document", Method: http.MethodGet, URL: v + "docs.js",
+			ExpectedStatus: 200, ExpectedContent: []string{`url: "/api/openapi.yaml"`, `supportedSubmitMethods: ["get"]`}, AfterTestFunc: immutable("javascript"),
+		},
+		{
+			Name: "Swagger UI's licence ships beside it", Method: http.MethodGet, URL: v + "vendor/swagger-ui/LICENSE",
+			ExpectedStatus: 200, ExpectedContent: []string{"Apache License"},
+		},
+		{
+			Name: "no source maps are vendored", Method: http.MethodGet, URL: v + "vendor/swagger-ui/swagger-ui-bundle.js.map",
+			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`},
+		},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = func(t testing.TB) *tests.TestApp {
+			app, err := tests.NewTestApp(t.(*testing.T).TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ui.Register(app, real)
+			return app
+		}
+		s.Test(t)
+	}
 }
