@@ -2,12 +2,12 @@ package hooks
 
 import (
 	"context"
-
 	"errors"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"net/http"
 	"strings"
+	"sync"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -60,14 +60,21 @@ func ParseRoll(s string) ([]scraper.Roll, error) {
 }
 
 func registerScrape(app core.App, cfg *config.Config) {
-	// Runs outlive requests and cron ticks; they stop with the app.
+	// Runs outlive requests and cron ticks; they stop with the app, which
+	// waits for them to hand back their lease before its database closes.
 	ctx, stop := context.WithCancel(context.Background())
+	var running sync.WaitGroup
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		stop()
+		running.Wait()
 		return e.Next()
 	})
 	start := func(spec store.Spec, fresh bool) (*job.Started, error) {
-		return job.Start(ctx, app, job.Options{Spec: spec, Contact: cfg.Scrape.Contact, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease, Progress: logProgress{app}})
+		started, err := job.Start(ctx, app, job.Options{Spec: spec, Contact: cfg.Scrape.Contact, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease, Progress: logProgress{app}})
+		if err == nil {
+			running.Go(func() { _, _ = started.Wait() })
+		}
+		return started, err
 	}
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {

@@ -12,8 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rollcall/rollcall/config"
+	"github.com/rollcall/rollcall/scraper/store"
 	"github.com/rollcall/rollcall/valuations"
-	"github.com/rollcall/rollcall/valuations/search"
 )
 
 // The valuation API's read-only, public routes.
@@ -36,14 +36,11 @@ func registerValuations(app core.App, cfg *config.Config) {
 	})
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// A dashboard schema change or a VACUUM can leave the search index
-		// behind the table; repair it before serving.
-		rebuilt, err := search.Ensure(se.App)
-		if err != nil {
+		// A first load cut short by a crash leaves indexes to build; a
+		// dashboard schema change or a VACUUM can leave the search index
+		// behind the table. Repair both before serving.
+		if err := store.EnsureIndexes(se.App); err != nil {
 			return err
-		}
-		if rebuilt {
-			se.App.Logger().Warn("rebuilt the owner/address search index: it no longer matched the properties table")
 		}
 
 		se.Router.GET(ValuationsPath, func(e *core.RequestEvent) error {

@@ -32,6 +32,9 @@ func (s *Store) saveCounts(tx core.App, runID string, c Counts, status string) e
 // Release gives up the lease of an interrupted run without closing it, so
 // that the next run resumes it at once instead of waiting for the lease.
 func (s *Store) Release(run *Run) error {
+	if err := EnsureIndexes(s.app); err != nil {
+		return err
+	}
 	_, err := s.app.DB().NewQuery("UPDATE scrape_runs SET lease_owner = '', heartbeat = '' WHERE id = {:id} AND lease_owner = {:owner}").
 		Bind(dbx.Params{"id": run.ID, "owner": run.owner}).Execute()
 	if err != nil {
@@ -105,7 +108,13 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 		run.Counts = c
 		return nil
 	})
-	return status, err
+	if err != nil {
+		return status, err
+	}
+	if err := EnsureIndexes(s.app); err != nil {
+		return status, fmt.Errorf("run %s stored; %w", run.ID, err)
+	}
+	return status, nil
 }
 
 // markGone stamps gone_at on the roll's present properties this run did

@@ -43,7 +43,10 @@ type Run struct {
 	Spec    Spec
 	Started time.Time
 	Resumed bool
-	owner   string
+	// BulkLoad is a first load of an empty roll, run without the secondary
+	// indexes (see bulk.go).
+	BulkLoad bool
+	owner    string
 
 	Counts Counts
 	// seen holds "roll/pin" of every property this run has stored, loaded
@@ -146,7 +149,15 @@ func (s *Store) Begin(spec Spec, owner string, fresh bool) (*Run, error) {
 		run, err = s.create(tx, spec, owner, now)
 		return err
 	})
-	return run, err
+	if err != nil || run.Resumed {
+		return run, err
+	}
+	// A resumed first load finds the indexes still dropped and goes on
+	// without them; Finish or Release builds them.
+	if run.BulkLoad, err = s.enterBulkLoad(); err != nil {
+		return nil, err
+	}
+	return run, nil
 }
 
 func (s *Store) create(tx core.App, spec Spec, owner string, now time.Time) (*Run, error) {

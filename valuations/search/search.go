@@ -96,17 +96,24 @@ func Ensure(app core.App) (bool, error) {
 	return true, Rebuild(app)
 }
 
+// DropTriggers stops keeping the index up to date (a bulk load rebuilds it
+// afterwards with Ensure).
+func DropTriggers(app core.App) error {
+	for _, name := range []string{"properties_search_insert", "properties_search_update", "properties_search_delete"} {
+		if _, err := app.DB().NewQuery("DROP TRIGGER IF EXISTS " + name).Execute(); err != nil {
+			return fmt.Errorf("drop %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
 // Drop removes the index and its triggers.
 func Drop(app core.App) error {
-	for _, q := range []string{
-		"DROP TRIGGER IF EXISTS properties_search_insert",
-		"DROP TRIGGER IF EXISTS properties_search_update",
-		"DROP TRIGGER IF EXISTS properties_search_delete",
-		"DROP TABLE IF EXISTS " + Table,
-	} {
-		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
-			return fmt.Errorf("drop %s: %w", Table, err)
-		}
+	if err := DropTriggers(app); err != nil {
+		return err
+	}
+	if _, err := app.DB().NewQuery("DROP TABLE IF EXISTS " + Table).Execute(); err != nil {
+		return fmt.Errorf("drop %s: %w", Table, err)
 	}
 	return nil
 }
