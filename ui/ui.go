@@ -31,7 +31,7 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // pageRoutes are the app's own URLs, answered with the page shell.
-var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit)$`)
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15})$`)
 
 // Site is the public file system prepared for serving.
 type Site struct {

@@ -53,3 +53,23 @@ export function errorMessage(err) {
   const details = Object.values(data).map((d) => d.message).filter(Boolean);
   return details.length ? details.join(" ") : err?.response?.message || err?.message || "Something went wrong.";
 }
+
+// The valuation roll's endpoints. Each takes a URLSearchParams of the API's
+// own parameters only (the API refuses unknown ones).
+export async function listValuations(params) {
+  return pb.send(`/api/valuations?${params}`, { method: "GET" });
+}
+
+export async function getValuation(id) {
+  return pb.send(`/api/valuations/${encodeURIComponent(id)}`, { method: "GET" });
+}
+
+export async function scrapeStatus() {
+  return pb.send("/api/status", { method: "GET" });
+}
+
+// The CSV export of a search (every matching row): a link's address.
+export function valuationsCsvURL(params) {
+  const qs = params.toString();
+  return qs ? `/api/valuations/export?${qs}` : "/api/valuations/export";
+}

@@ -6,7 +6,9 @@ import { questionView } from "./views/question.js";
 import { askView, editView } from "./views/ask.js";
 import { mineView } from "./views/mine.js";
 import { signInView, signUpView } from "./views/auth.js";
-import { soonView, notFoundView } from "./views/soon.js";
+import { valuationsView } from "./views/valuations.js";
+import { valuationView } from "./views/valuations-property.js";
+import { notFoundView } from "./views/soon.js";
 
 const routes = [
   [/^\/$/, () => homeView(), "home"],
@@ -16,9 +18,16 @@ const routes = [
   [/^\/signup$/, () => signUpView(), ""],
   [/^\/questions\/([a-z0-9]+)$/, (m) => questionView(m[1]), ""],
   [/^\/questions\/([a-z0-9]+)\/edit$/, (m) => editView(m[1]), "mine"],
-  [/^\/valuations$/, () => soonView("Valuations", "The Durban valuation roll, searchable and downloadable, is on its way."), "valuations"],
-  [/^\/docs$/, () => soonView("API docs", "The interactive API reference is on its way.", h("a", { href: "/api/openapi.yaml" }, "Read the OpenAPI document")), "docs"],
+  [/^\/valuations$/, () => valuationsView(), "valuations"],
+  [/^\/valuations\/([a-z0-9]+)$/, (m) => valuationView(m[1]), "valuations"],
 ];
+
+// known says whether path is one of the app's own pages. Other paths on
+// this host (/docs, /api/…, PocketBase's /_/) are pages of their own.
+function known(pathname) {
+  const path = pathname.replace(/\/+$/, "") || "/";
+  return routes.some(([pattern]) => pattern.test(path));
+}
 
 let cleanup = null;
 
@@ -73,12 +82,16 @@ export function renderAccount() {
   );
 }
 
-// Same-origin links navigate inside the app.
+// Links to the app's own pages navigate inside it; anything else (another
+// host, /docs, the API, a download, a new tab, a jump within the page) is
+// left to the browser.
 document.addEventListener("click", (event) => {
   const a = event.target.closest("a[href]");
-  if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  if (!a || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  if (a.hasAttribute("download") || (a.target && a.target !== "_self")) return;
   const url = new URL(a.href, window.location.href);
-  if (url.origin !== window.location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/_/")) return;
+  if (url.origin !== window.location.origin || !known(url.pathname)) return;
+  if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
   event.preventDefault();
   navigate(url.pathname + url.search);
 });

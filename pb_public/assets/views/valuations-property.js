@@ -1,0 +1,113 @@
+// One property of the valuation roll: every field, its changes as a
+// timeline (newest first) and the scrape runs that saw it. Its URL carries
+// the search it was opened from, so the way back keeps that search.
+import { h, pageMount } from "../dom.js";
+import { getValuation, errorMessage } from "../api.js";
+import { readQuery, search } from "./valuations-query.js";
+import { rands, extent, count, when, useText, rollNames } from "./valuations-format.js";
+
+// Labels of the history's snake_case fields.
+const fieldNames = {
+  market_value: "Market value", extent: "Extent", first_owner: "Owner", owners: "Owners",
+  use_code: "Use code", use_label: "Use", rating_category: "Rating category",
+  rate_number: "Rate number", legal_description: "Legal description", address: "Address",
+  street_number: "Street number", street: "Street", address_suburb: "Suburb (address)",
+  suburb: "Suburb", suburb_id: "Suburb id", scheme: "Scheme", erf: "ERF", deeds_town: "Deeds town",
+  scheme_name: "Scheme name", scheme_number: "Scheme number", section_number: "Section number",
+};
+
+const runStatus = { ok: "ok", partial: "partial", failed: "failed", running: "running" };
+
+export async function valuationView(id) {
+  const mount = pageMount();
+  const back = h("p", { class: "back" }, h("a", { href: `/valuations${search(readQuery(window.location.search))}`, id: "v-back" },
+    h("span", { "aria-hidden": "true" }, "← "), "Back to the search"));
+  let v;
+  try {
+    v = await getValuation(id);
+  } catch (err) {
+    mount(back, h("h1", {}, err?.status === 404 ? "Property not found" : "The property could not be loaded"), h("p", {}, errorMessage(err)));
+    return;
+  }
+  mount(h("div", { class: "wide valuation", "data-id": v.id },
+    back,
+    h("h1", {}, v.address || (v.rateNumber ? `Rate number ${v.rateNumber}` : "Property")),
+    h("p", { class: "intro" }, [rollNames[v.roll] || v.roll, v.rateNumber ? `rate number ${v.rateNumber}` : "no rate number",
+      v.goneAt ? "no longer on the roll" : "on the roll"].join(" · ")),
+    h("div", { class: "valuation-cols" },
+      h("section", { "aria-labelledby": "v-fields-h" }, h("h2", { id: "v-fields-h" }, "Details"), details(v)),
+      h("div", {},
+        h("section", { "aria-labelledby": "v-history-h", id: "v-history" },
+          h("h2", { id: "v-history-h" }, `Changes (${v.history.length})`), timeline(v.history)),
+        h("section", { "aria-labelledby": "v-runs-h", id: "v-runs" },
+          h("h2", { id: "v-runs-h" }, "Scrapes that saw it"), runs(v))))));
+}
+
+function details(v) {
+  const none = (text = "not given") => h("span", { class: "none" }, text);
+  const rows = [
+    ["roll", "Roll", rollNames[v.roll] || v.roll],
+    ["rateNumber", "Rate number", v.rateNumber],
+    ["pin", "Property id (PIN)", v.pin],
+    ["legalDescription", "Legal description", v.legalDescription],
+    ["address", "Address", v.address],
+    ["streetNumber", "Street number", v.streetNumber],
+    ["street", "Street", v.street],
+    ["addressSuburb", "Suburb (from the address)", v.addressSuburb],
+    ["suburb", "Suburb (listed under)", v.suburb ? `${v.suburb}${v.suburbId ? ` (id ${v.suburbId})` : ""}` : ""],
+    ["scheme", "Sectional title scheme", v.scheme],
+    ["firstOwner", "First owner", v.firstOwner],
+    ["owners", "Owners", v.owners ? v.owners.join("; ") : none("not scraped (no profile page)")],
+    ["useCode", "Use", useText(v)],
+    ["ratingCategory", "Rating category", v.ratingCategory],
+    ["marketValue", "Market value", rands(v.marketValue)],
+    ["extent", "Extent", extent(v.extent)],
+    ["erf", "ERF", v.erf],
+    ["deedsTown", "Deeds town", v.deedsTown],
+    ["schemeName", "Scheme name", v.schemeName],
+    ["schemeNumber", "Scheme number", v.schemeNumber],
+    ["sectionNumber", "Section number", v.sectionNumber],
+    ["firstSeen", "First seen", when(v.firstSeen)],
+    ["lastSeen", "Last seen with a change", when(v.lastSeen)],
+    ["goneAt", "Gone from the roll", v.goneAt ? when(v.goneAt) : "No, on the roll"],
+    ["updated", "Last change", when(v.updated)],
+  ];
+  return h("dl", { class: "fields" }, rows.map(([key, label, value]) => [
+    h("dt", {}, label),
+    h("dd", { "data-field": key }, value === "" || value === null || value === undefined ? none() : value),
+  ]).flat());
+}
+
+function timeline(history) {
+  if (!history.length) return h("p", { class: "empty" }, "No change recorded since it was first seen.");
+  return h("ol", { class: "timeline" }, history.map((e) => h("li", { "data-field": e.field },
+    when(e.at), " ",
+    e.field === "gone_at"
+      ? h("strong", {}, e.new ? "Left the roll" : "Back on the roll")
+      : [h("strong", {}, fieldNames[e.field] || e.field), ": ",
+        h("span", { class: "old" }, value(e.field, e.old)),
+        h("span", { "aria-hidden": "true" }, " → "), h("span", { class: "sr-only" }, " changed to "),
+        h("span", { class: "new" }, value(e.field, e.new))])));
+}
+
+function value(field, v) {
+  if (v === null || v === undefined || v === "") return "none";
+  if (field === "market_value" && typeof v === "number") return rands(v);
+  if (field === "extent" && typeof v === "number") return extent(v);
+  if (Array.isArray(v)) return v.join("; ");
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+function runs(v) {
+  if (!v.runs.length) return h("p", { class: "empty" }, "No scrape run is recorded for it.");
+  const changedBy = new Set(v.history.map((e) => e.run).filter(Boolean));
+  return [
+    h("p", { class: "meta" }, v.runsTotal > v.runs.length
+      ? `${count(v.runsTotal, "run", "runs")}; the newest ${v.runs.length} are listed.`
+      : count(v.runsTotal, "run", "runs")),
+    h("ul", { class: "runs" }, v.runs.map((r) => h("li", { "data-run": r.id },
+      when(r.finished || r.started), " ",
+      h("span", { class: `badge ${r.status === "ok" ? "ok" : r.status === "running" ? "" : "degraded"}` }, runStatus[r.status] || r.status),
+      r.scope ? ` ${r.scope} only` : "", changedBy.has(r.id) ? " · changed it" : ""))),
+  ];
+}
