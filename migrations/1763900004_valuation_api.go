@@ -28,7 +28,6 @@ var valuationIndexes = map[string]string{
 	"idx_properties_rate_number":    "`rate_number`, `id`",
 	"idx_properties_address":        "`address`, `id`",
 	"idx_properties_address_suburb": "`address_suburb` COLLATE NOCASE, `id`",
-	"idx_properties_suburb_name":    "`suburb` COLLATE NOCASE",
 	"idx_properties_scheme":         "`scheme` COLLATE NOCASE",
 	"idx_properties_street_number":  "`street_number`",
 	"idx_properties_updated":        "`updated`, `id`",

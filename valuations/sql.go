@@ -32,9 +32,7 @@ func (f Filter) where() (string, dbx.Params) {
 		add("p.rate_number < {:v}", f.RateNumberPrefix+":")
 	}
 	if f.Suburb != "" {
-		name := "f" + strconv.Itoa(len(params))
-		conds = append(conds, "(p.address_suburb = {:"+name+"} COLLATE NOCASE OR p.suburb = {:"+name+"} COLLATE NOCASE)")
-		params[name] = f.Suburb
+		add("p.address_suburb = {:v} COLLATE NOCASE", f.Suburb)
 	}
 	if f.Scheme != "" {
 		add("p.scheme = {:v} COLLATE NOCASE", f.Scheme)

@@ -111,7 +111,11 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 	if err != nil {
 		return status, err
 	}
-	if err := EnsureIndexes(s.app); err != nil {
+	// Statistics after every run: a load or a big change moves them.
+	if _, err := ensureIndexes(s.app); err != nil {
+		return status, fmt.Errorf("run %s stored; %w", run.ID, err)
+	}
+	if err := Analyze(s.app); err != nil {
 		return status, fmt.Errorf("run %s stored; %w", run.ID, err)
 	}
 	return status, nil
