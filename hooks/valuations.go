@@ -44,20 +44,13 @@ func registerValuations(app core.App, cfg *config.Config) {
 		}
 
 		se.Router.GET(ValuationsPath, func(e *core.RequestEvent) error {
-			values, err := queryValues(e)
+			q, err := parseQuery(e, valuations.ParseList)
 			if err != nil {
 				return err
 			}
-			q, err := valuations.ParseList(values)
-			if err != nil {
-				return paramError(e, err)
-			}
-			v, err := svc.Version()
-			if err != nil {
-				return e.InternalServerError("Failed to read the data version.", err)
-			}
-			if notModified(e, v.Data) {
-				return nil
+			v, fresh, err := current(e, svc, func(v valuations.Version) string { return v.Data })
+			if err != nil || fresh {
+				return err
 			}
 			page, err := svc.List(q, v)
 			if err != nil {
@@ -67,20 +60,12 @@ func registerValuations(app core.App, cfg *config.Config) {
 		})
 
 		se.Router.GET(ValuationsCSVPath, func(e *core.RequestEvent) error {
-			values, err := queryValues(e)
+			q, err := parseQuery(e, valuations.ParseExport)
 			if err != nil {
 				return err
 			}
-			q, err := valuations.ParseExport(values)
-			if err != nil {
-				return paramError(e, err)
-			}
-			v, err := svc.Version()
-			if err != nil {
-				return e.InternalServerError("Failed to read the data version.", err)
-			}
-			if notModified(e, v.Data) {
-				return nil
+			if _, fresh, err := current(e, svc, func(v valuations.Version) string { return v.Data }); err != nil || fresh {
+				return err
 			}
 			h := e.Response.Header()
 			h.Set("Content-Type", "text/csv; charset=utf-8")
@@ -96,13 +81,9 @@ func registerValuations(app core.App, cfg *config.Config) {
 		})
 
 		se.Router.GET(RunsPath, func(e *core.RequestEvent) error {
-			values, err := queryValues(e)
+			limit, err := parseQuery(e, valuations.ParseRunLimit)
 			if err != nil {
 				return err
-			}
-			limit, err := valuations.ParseRunLimit(values)
-			if err != nil {
-				return paramError(e, err)
 			}
 			runs, err := svc.Runs(limit)
 			if err != nil {
@@ -113,23 +94,15 @@ func registerValuations(app core.App, cfg *config.Config) {
 		})
 
 		se.Router.GET(ValuationPath, func(e *core.RequestEvent) error {
-			values, err := queryValues(e)
-			if err != nil {
+			if _, err := parseQuery(e, noParams); err != nil {
 				return err
-			}
-			if err := valuations.NoParams(values); err != nil {
-				return paramError(e, err)
 			}
 			id := e.Request.PathValue("id")
 			if !valuations.ValidID(id) {
-				return e.BadRequestError("Invalid property id.", validation.Errors{"id": validation.NewError("validation_invalid_id", "id must be 1 to 15 lowercase letters and digits.")})
+				return e.BadRequestError("Invalid property id.", validation.Errors{"id": validation.NewError("validation_invalid_id", "Must be 1 to 15 lowercase letters and digits.")})
 			}
-			v, err := svc.Version()
-			if err != nil {
-				return e.InternalServerError("Failed to read the data version.", err)
-			}
-			if notModified(e, v.All) {
-				return nil
+			if _, fresh, err := current(e, svc, func(v valuations.Version) string { return v.All }); err != nil || fresh {
+				return err
 			}
 			detail, err := svc.Get(id)
 			if errors.Is(err, valuations.ErrNotFound) {
@@ -143,12 +116,8 @@ func registerValuations(app core.App, cfg *config.Config) {
 		})
 
 		se.Router.GET(StatusPath, func(e *core.RequestEvent) error {
-			values, err := queryValues(e)
-			if err != nil {
+			if _, err := parseQuery(e, noParams); err != nil {
 				return err
-			}
-			if err := valuations.NoParams(values); err != nil {
-				return paramError(e, err)
 			}
 			v, err := svc.Version()
 			if err != nil {
@@ -165,22 +134,35 @@ func registerValuations(app core.App, cfg *config.Config) {
 	})
 }
 
-// queryValues parses the query string strictly: a malformed one is a 400,
-// never silently read as fewer parameters.
-func queryValues(e *core.RequestEvent) (url.Values, error) {
+// parseQuery reads the query string strictly with parse: a malformed string
+// or a refused parameter is answered with a 400 naming it.
+func parseQuery[Q any](e *core.RequestEvent, parse func(url.Values) (Q, error)) (Q, error) {
+	var zero Q
 	values, err := url.ParseQuery(e.Request.URL.RawQuery)
 	if err != nil {
-		return nil, e.BadRequestError("Malformed query string.", validation.Errors{"query": validation.NewError("validation_invalid_query", err.Error())})
+		return zero, e.BadRequestError("Malformed query string.", validation.Errors{"query": validation.NewError("validation_invalid_query", err.Error())})
 	}
-	return values, nil
+	q, err := parse(values)
+	if err != nil {
+		var perr *valuations.ParseError
+		if errors.As(err, &perr) {
+			return zero, e.BadRequestError("Invalid query parameters.", perr.Params)
+		}
+		return zero, e.BadRequestError("Invalid query parameters.", err)
+	}
+	return q, nil
 }
 
-func paramError(e *core.RequestEvent, err error) error {
-	var perr *valuations.ParseError
-	if errors.As(err, &perr) {
-		return e.BadRequestError("Invalid query parameters.", perr.Params)
+func noParams(values url.Values) (struct{}, error) { return struct{}{}, valuations.NoParams(values) }
+
+// current reads the data version and, when the client's copy built from
+// pick(version) is still current, answers 304 and reports fresh.
+func current(e *core.RequestEvent, svc *valuations.Service, pick func(valuations.Version) string) (v valuations.Version, fresh bool, err error) {
+	v, err = svc.Version()
+	if err != nil {
+		return v, false, e.InternalServerError("Failed to read the data version.", err)
 	}
-	return e.BadRequestError("Invalid query parameters.", err)
+	return v, notModified(e, pick(v)), nil
 }
 
 // notModified sets the caching headers of a response built from version
