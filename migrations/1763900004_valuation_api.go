@@ -28,9 +28,11 @@ var valuationIndexes = map[string]string{
 	"idx_properties_rate_number":    "`rate_number`, `id`",
 	"idx_properties_address":        "`address`, `id`",
 	"idx_properties_address_suburb": "`address_suburb` COLLATE NOCASE, `id`",
-	"idx_properties_scheme":         "`scheme` COLLATE NOCASE",
-	"idx_properties_street_number":  "`street_number`",
-	"idx_properties_updated":        "`updated`, `id`",
+	// A suburb in the default rate-number order: one index range, no sort.
+	"idx_properties_suburb_rate":   "`address_suburb` COLLATE NOCASE, `rate_number`, `id`",
+	"idx_properties_scheme":        "`scheme` COLLATE NOCASE",
+	"idx_properties_street_number": "`street_number`",
+	"idx_properties_updated":       "`updated`, `id`",
 }
 
 // The valuation API: public reads of the roll (writes stay with the scraper

@@ -111,12 +111,18 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 	if err != nil {
 		return status, err
 	}
-	// Statistics after every run: a load or a big change moves them.
-	if _, err := ensureIndexes(s.app); err != nil {
+	stale, err := ensureIndexes(s.app)
+	if err != nil {
 		return status, fmt.Errorf("run %s stored; %w", run.ID, err)
 	}
-	if err := Analyze(s.app); err != nil {
-		return status, fmt.Errorf("run %s stored; %w", run.ID, err)
+	// New statistics when a run changed a tenth of what it saw (a first
+	// load always): a daily run that changes little leaves them valid and
+	// costs no full pass over the indexes.
+	c := run.Counts
+	if stale || (c.RowsNew+c.RowsChanged+c.RowsGone)*10 >= c.RowsSeen {
+		if err := Analyze(s.app); err != nil {
+			return status, fmt.Errorf("run %s stored; %w", run.ID, err)
+		}
 	}
 	return status, nil
 }
