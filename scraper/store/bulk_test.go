@@ -44,6 +44,9 @@ func TestFirstLoadBuildsIndexesAtTheEnd(t *testing.T) {
 	if n := count(t, app, `SELECT count(*) FROM properties_search WHERE properties_search MATCH 'owner : "OWNER P2"'`); n != 1 {
 		t.Fatalf("search index finds %d rows for OWNER P2, want 1", n)
 	}
+	if n := count(t, app, "SELECT count(*) FROM scrape_checkpoints WHERE pins != ''"); n != 0 || count(t, app, "SELECT count(*) FROM scrape_checkpoints") == 0 {
+		t.Fatalf("a closed run keeps %d checkpoints with PIN lists; want its checkpoints kept without them", n)
+	}
 	if count(t, app, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'properties'") == 0 {
 		t.Fatal("no planner statistics after the load")
 	}

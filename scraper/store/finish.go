@@ -105,6 +105,12 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 		if err := s.saveCounts(tx, run.ID, c, status); err != nil {
 			return err
 		}
+		// A closed run is never resumed: its PIN lists (about 5 MB per
+		// whole-roll run) go; keys, statuses and errors stay for diagnosis.
+		if _, err := tx.DB().NewQuery("UPDATE scrape_checkpoints SET pins = '' WHERE run = {:run} AND pins != ''").
+			Bind(dbx.Params{"run": run.ID}).Execute(); err != nil {
+			return fmt.Errorf("clear checkpoints of %s: %w", run.ID, err)
+		}
 		run.Counts = c
 		return nil
 	})
