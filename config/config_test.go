@@ -1,8 +1,11 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func TestResolve(t *testing.T) {
@@ -57,4 +60,35 @@ func TestStatusMaxAge(t *testing.T) {
 	if err := c.Resolve(); err == nil || !strings.Contains(err.Error(), "--status-max-age") {
 		t.Fatalf("zero --status-max-age accepted: %v", err)
 	}
+}
+
+// Every flag Rollcall adds, and its environment variable, is documented in
+// a README table row, so `rollcall --help` and the README cannot drift.
+func TestREADMEDocumentsEveryFlag(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "| `--") {
+			name := strings.TrimPrefix(strings.SplitN(line, "`", 3)[1], "--")
+			rows[name] = line
+		}
+	}
+	fs := pflag.NewFlagSet("rollcall", pflag.ContinueOnError)
+	New().BindFlags(fs)
+	fs.VisitAll(func(f *pflag.Flag) {
+		row, ok := rows[f.Name]
+		if !ok {
+			t.Errorf("--%s has no row in a README table", f.Name)
+			return
+		}
+		if i := strings.Index(f.Usage, "(env "); i >= 0 {
+			env := strings.TrimSuffix(strings.Fields(f.Usage[i+5:])[0], ")")
+			if !strings.Contains(row, env) {
+				t.Errorf("README row of --%s does not name %s", f.Name, env)
+			}
+		}
+	})
 }
