@@ -83,8 +83,9 @@ func numberText(s string) (string, bool) {
 		return "", false
 	}
 	s = strings.TrimPrefix(s, "R")
-	s = strings.NewReplacer(",", "", " ", "").Replace(s)
-	return s, true
+	// Two ReplaceAll calls, not a Replacer: building one per cell cost a
+	// tenth of a 500k-row scrape's CPU.
+	return strings.ReplaceAll(strings.ReplaceAll(s, ",", ""), " ", ""), true
 }
 
 // ParseRands parses a market value ("1,830,000") to whole rands; an empty
