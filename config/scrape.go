@@ -15,6 +15,8 @@ const (
 	EnvScrapeTZ      = "ROLLCALL_SCRAPE_TZ"
 	EnvScrapeBaseURL = "ROLLCALL_SCRAPE_BASE_URL"
 	EnvScrapeContact = "ROLLCALL_SCRAPE_CONTACT"
+	EnvScrapeDelay   = "ROLLCALL_SCRAPE_DELAY"
+	EnvScrapeLease   = "ROLLCALL_SCRAPE_LEASE"
 )
 
 // Scrape holds the scheduled scrape's settings (the CLI's flags override
@@ -36,14 +38,16 @@ type Scrape struct {
 	Zone     *time.Location
 }
 
-func newScrape() Scrape {
+// newScrape reads the defaults from the environment; malformed durations
+// are added to bad for Resolve to report.
+func newScrape(bad *[]error) Scrape {
 	return Scrape{
 		Cron:     envOr(EnvScrapeCron, "0 2 * * *"),
 		TimeZone: envOr(EnvScrapeTZ, "Africa/Johannesburg"),
 		BaseURL:  envOr(EnvScrapeBaseURL, "https://valuation2022.durban.gov.za"),
 		Contact:  envOr(EnvScrapeContact, "https://github.com/rollcall/rollcall"),
-		Lease:    2 * time.Minute,
-		Delay:    time.Second,
+		Lease:    envDuration(EnvScrapeLease, 2*time.Minute, bad),
+		Delay:    envDuration(EnvScrapeDelay, time.Second, bad),
 	}
 }
 
@@ -51,8 +55,8 @@ func (s *Scrape) bindFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Cron, "scrape-cron", s.Cron, `when the daily valuation scrape runs, a cron expression in --scrape-tz, or "off" (env `+EnvScrapeCron+`)`)
 	fs.StringVar(&s.TimeZone, "scrape-tz", s.TimeZone, "IANA time zone of --scrape-cron; other jobs keep theirs (env "+EnvScrapeTZ+")")
 	fs.StringVar(&s.BaseURL, "scrape-base-url", s.BaseURL, "valuation site to scrape (env "+EnvScrapeBaseURL+")")
-	fs.DurationVar(&s.Delay, "scrape-delay", s.Delay, "pause between the scheduled scrape's requests (0 only against a local copy)")
-	fs.DurationVar(&s.Lease, "scrape-lease", s.Lease, "how long a scrape's lease outlives its last heartbeat (a crashed run is resumed after it)")
+	fs.DurationVar(&s.Delay, "scrape-delay", s.Delay, "pause between the scheduled scrape's requests (0 only against a local copy) (env "+EnvScrapeDelay+")")
+	fs.DurationVar(&s.Lease, "scrape-lease", s.Lease, "how long a scrape's lease outlives its last heartbeat (a crashed run is resumed after it) (env "+EnvScrapeLease+")")
 	fs.StringVar(&s.Contact, "scrape-contact", s.Contact, "contact URL or address sent in the scraper's User-Agent (env "+EnvScrapeContact+")")
 }
 
