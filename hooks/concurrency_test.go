@@ -9,13 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/rollcall/rollcall/internal/apptest"
 	"github.com/rollcall/rollcall/questions"
+	"github.com/rollcall/rollcall/ranking"
 )
 
-// Fifty users write at once through the REST API — ask, vote, switch,
-// withdraw, answer, edit, delete their own questions — while a day ends
+// Fifty users write at once through the REST API — ask, edit and delete
+// their own questions, vote, switch, withdraw, answer, edit answers — while a day ends
 // mid-way; afterwards a recount finds no drift and counters equal the rows.
+// With -full they do it on top of the issue's full-size dataset.
 func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	cfg, clock := clockConfig(t, "UTC", apptest.FixtureTime)
 	cfg.RateLimitExempt = []string{"192.0.2.1"} // httptest's client address
@@ -23,13 +27,19 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	defer app.Cleanup()
 	c := apptest.Serve(t, app)
 
-	const users, opsPerUser = 50, 24
+	const users = 50
+	opsPerUser := 24
+	if *full {
+		opsPerUser = 400
+	}
 	tokens := make([]string, users)
+	racers := make([]string, users)
 	for i := range tokens {
 		u, err := apptest.CreateUser(app, fmt.Sprintf("racer%010d", i), fmt.Sprintf("racer_%d", i))
 		if err != nil {
 			t.Fatal(err)
 		}
+		racers[i] = u.Id
 		if tokens[i], err = u.NewAuthToken(); err != nil {
 			t.Fatal(err)
 		}
@@ -38,10 +48,48 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	// Questions anyone may act on; users add and remove their own.
 	var poolMu sync.Mutex
 	pool := []string{apptest.AliceQuestion, apptest.BobQuestion}
-	pick := func(rng *rand.Rand) string {
+	fromPool := func(rng *rand.Rand) string {
 		poolMu.Lock()
 		defer poolMu.Unlock()
 		return pool[rng.Intn(len(pool))]
+	}
+	pick := fromPool
+	owned := make([][]string, users)
+	if *full {
+		start := time.Now()
+		ds, err := buildDataset(app, clock.Now(), cfg.Location, racers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("dataset: %d questions (%d asked today), %d votes, %d answers in %s",
+			len(ds.ids), dsToday, ds.votes, ds.answers, time.Since(start).Round(time.Millisecond))
+		if ds.votes+ds.answers != 1_000_000 {
+			t.Fatalf("dataset holds %d votes and answers, want 1,000,000", ds.votes+ds.answers)
+		}
+		// A drift-free start, so any drift after is the writes' doing.
+		start = time.Now()
+		drifts, err := questions.Check(app, clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(drifts) != 0 {
+			t.Fatalf("%d questions drift before any write, first %+v", len(drifts), drifts[0])
+		}
+		t.Logf("check before the storm: 0 drift over %d questions in %s", len(ds.ids), time.Since(start).Round(time.Millisecond))
+		owned = ds.owned
+		// Contention: a few hot questions asked today, the new ones, and
+		// the long tail of the whole dataset.
+		hot := ds.ids[:24]
+		pick = func(rng *rand.Rand) string {
+			switch n := rng.Intn(10); {
+			case n < 4:
+				return hot[rng.Intn(len(hot))]
+			case n < 6:
+				return fromPool(rng)
+			default:
+				return ds.ids[rng.Intn(len(ds.ids))]
+			}
+		}
 	}
 
 	var wrote atomic.Int64
@@ -51,6 +99,8 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 		}
 	}
 	// The day ends while the writes are under way.
+	midnight := ranking.DayEnd(clock.Now(), cfg.Location)
+	var expired int
 	rollover := make(chan struct{})
 	var once sync.Once
 	var wg sync.WaitGroup
@@ -58,19 +108,20 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		<-rollover
-		clock.Set(apptest.FixtureTime.Add(14 * time.Hour)) // 00:00 UTC the next day
-		if _, err := questions.ExpireBonuses(app, clock.Now()); err != nil {
+		clock.Set(midnight)
+		var err error
+		if expired, err = questions.ExpireBonuses(app, clock.Now()); err != nil {
 			t.Error(err)
 		}
 	}()
 
+	start := time.Now()
 	for i := range tokens {
 		wg.Add(1)
-		go func(token string, seed int64) {
+		go func(token string, seed int64, mine []string) {
 			defer wg.Done()
 			rng := rand.New(rand.NewSource(seed))
 			votes, answers := map[string]string{}, map[string]string{}
-			var mine []string
 			for op := 0; op < opsPerUser; op++ {
 				if op == opsPerUser/2 {
 					once.Do(func() { close(rollover) })
@@ -87,8 +138,12 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 						pool = append(pool, id)
 						poolMu.Unlock()
 					}
-				case 1: // delete one of mine: cascades to others' votes and answers
-					if len(mine) > 0 {
+				case 1: // edit one of mine (the ranking hook runs on it too), or delete it: cascades to others' votes and answers
+					switch {
+					case len(mine) == 0:
+					case rng.Intn(2) == 0:
+						ok(do(c, http.MethodPatch, questionsURL+"/"+mine[0], token, map[string]any{"title": fmt.Sprintf("Q %d-%d edited", seed, op)}))
+					default:
 						ok(do(c, http.MethodDelete, questionsURL+"/"+mine[0], token, nil))
 						mine = mine[1:]
 					}
@@ -118,12 +173,19 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 					}
 				}
 			}
-		}(tokens[i], int64(i))
+		}(tokens[i], int64(i), owned[i])
 	}
 	wg.Wait()
-	t.Logf("%d of %d operations wrote", wrote.Load(), users*opsPerUser)
-	if wrote.Load() < users*opsPerUser/3 {
+	elapsed := time.Since(start)
+	t.Logf("%d of %d operations wrote in %s (%.0f writes/s); the rollover expired %d bonuses",
+		wrote.Load(), users*opsPerUser, elapsed.Round(time.Millisecond), float64(wrote.Load())/elapsed.Seconds(), expired)
+	if wrote.Load() < int64(users*opsPerUser/3) {
 		t.Fatalf("only %d of %d operations wrote; the test proved little", wrote.Load(), users*opsPerUser)
+	}
+	// At full size most of the day's questions are still due at midnight
+	// (writers after it drop a few bonuses first, deletes remove others).
+	if *full && expired < dsToday/2 {
+		t.Fatalf("the rollover expired only %d bonuses; the test proved little", expired)
 	}
 
 	drifts, err := questions.Check(app, clock.Now())
@@ -143,8 +205,23 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	if orphans != 0 {
 		t.Fatalf("%d answers or votes outlived their question", orphans)
 	}
+	// The same in total, counted another way.
+	var stored, counted [3]int
+	if err := app.DB().NewQuery(`SELECT SUM(answers), SUM(likes), SUM(dislikes) FROM questions`).
+		Row(&stored[0], &stored[1], &stored[2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.DB().NewQuery(`SELECT (SELECT COUNT(*) FROM answers),
+		(SELECT COUNT(*) FROM votes WHERE kind = 'like'), (SELECT COUNT(*) FROM votes WHERE kind = 'dislike')`).
+		Row(&counted[0], &counted[1], &counted[2]); err != nil {
+		t.Fatal(err)
+	}
+	if stored != counted {
+		t.Fatalf("stored answers, likes, dislikes total %v; the rows count %v", stored, counted)
+	}
 	var carrying int
-	if err := app.DB().NewQuery("SELECT COUNT(*) FROM questions WHERE today = TRUE AND today_ends <= '2026-11-24 00:00:00.000Z'").Row(&carrying); err != nil {
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM questions WHERE today = TRUE AND today_ends <= {:midnight}").
+		Bind(dbx.Params{"midnight": dsTime(midnight)}).Row(&carrying); err != nil {
 		t.Fatal(err)
 	}
 	if carrying != 0 {
