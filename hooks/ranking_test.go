@@ -3,9 +3,11 @@ package hooks_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rollcall/rollcall/config"
@@ -124,6 +126,36 @@ func TestVoteSequence(t *testing.T) {
 	}
 	if status, _ := c.Do(http.MethodDelete, answerURL, bob, nil); status != 204 || rankingOf(t, app, q) != 10 {
 		t.Fatalf("answer withdrawn: %d, ranking %d, want 10", status, rankingOf(t, app, q))
+	}
+}
+
+// A recount saves only the derived fields: the question's creation date (the
+// top list's tie-break) and its text survive every vote and answer.
+func TestRecountKeepsTheQuestionsOwnFields(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	c := apptest.Serve(t, app)
+	read := func() string {
+		var row string
+		err := app.DB().NewQuery("SELECT created || '|' || title || '|' || description || '|' || author || '|' || today_ends FROM questions WHERE id = {:id}").
+			Bind(dbx.Params{"id": apptest.AliceQuestion}).Row(&row)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return row
+	}
+	before := read()
+	if strings.HasPrefix(before, "|") {
+		t.Fatalf("the fixture's question has no creation date: %q", before)
+	}
+	if status, out := c.Do(http.MethodPost, votesURL, fixture.Tokens["bob"], map[string]any{"question": apptest.AliceQuestion, "kind": "like"}); status != 200 {
+		t.Fatalf("vote: %d %v", status, out)
+	}
+	if status, out := c.Do(http.MethodPost, answersURL, fixture.Tokens["bob"], map[string]any{"question": apptest.AliceQuestion, "value": 3}); status != 200 {
+		t.Fatalf("answer: %d %v", status, out)
+	}
+	if after := read(); after != before {
+		t.Fatalf("a recount changed the question's own fields:\nbefore %q\nafter  %q", before, after)
 	}
 }
 

@@ -136,9 +136,17 @@ func loadWithCounts(app core.App, questionID string) (*core.Record, ranking.Coun
 	}
 	q := core.NewRecord(col)
 	for _, field := range col.Fields {
+		// SetRaw of the prepared value, as PocketBase's finders load rows:
+		// Set is a no-op on autodate fields, so `created` was saved empty.
+		var raw any
 		if v := row[field.GetName()]; v.Valid {
-			q.Set(field.GetName(), v.String)
+			raw = v.String
 		}
+		value, err := field.PrepareValue(q, raw)
+		if err != nil {
+			return nil, ranking.Counts{}, fmt.Errorf("read %s: %w", field.GetName(), err)
+		}
+		q.SetRaw(field.GetName(), value)
 	}
 	if err := q.PostScan(); err != nil { // marks it stored, with this as its original state
 		return nil, ranking.Counts{}, err
