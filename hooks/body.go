@@ -6,6 +6,7 @@ import (
 	jsonv2 "encoding/json/v2"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -42,8 +43,16 @@ func registerBodyCheck(app core.App) {
 func checkBody(e *core.RequestEvent) error {
 	r := e.Request
 	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut ||
-		!strings.HasPrefix(r.URL.Path, "/api/") ||
-		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		!strings.HasPrefix(r.URL.Path, "/api/") {
+		return e.Next()
+	}
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if isRecordWrite(r.URL.Path) && r.ContentLength != 0 && !recordBodyTypes[mediaType] {
+		// PocketBase answers "Unsupported Content-Type" without naming
+		// what is wrong; name the body like every other unreadable one.
+		return bodyError(http.StatusUnsupportedMediaType, "validation_content_type", "Send the body as application/json (or a form).")
+	}
+	if mediaType != "application/json" {
 		return e.Next()
 	}
 	limit := int64(-1)
@@ -92,6 +101,9 @@ func checkBody(e *core.RequestEvent) error {
 	}
 	return e.Next()
 }
+
+// recordBodyTypes are the bodies PocketBase's record API reads.
+var recordBodyTypes = map[string]bool{"application/json": true, "multipart/form-data": true, "application/x-www-form-urlencoded": true}
 
 func bodyError(status int, code, message string) error {
 	return router.NewApiError(status, message, validation.Errors{"body": validation.NewError(code, message)})

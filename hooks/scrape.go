@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -90,17 +89,12 @@ func registerScrape(app core.App, cfg *config.Config) {
 		})
 
 		se.Router.POST(ScrapePath, func(e *core.RequestEvent) error {
-			var body ScrapeRequest
-			if e.Request.ContentLength != 0 {
-				if err := e.BindBody(&body); err != nil {
-					return e.BadRequestError("Unreadable request body.", validation.Errors{"body": validation.NewError("validation_invalid_json", err.Error())})
-				}
+			body, err := parseScrapeRequest(e)
+			if err != nil {
+				return err
 			}
 			spec := scheduledSpec(cfg)
-			rolls, err := ParseRoll(body.Roll)
-			if err != nil {
-				return e.BadRequestError("Invalid roll.", validation.Errors{"roll": validation.NewError("validation_invalid_roll", err.Error())})
-			}
+			rolls, _ := ParseRoll(body.Roll) // checked by parseScrapeRequest
 			spec.Rolls, spec.Suburb, spec.Details = rolls, strings.TrimSpace(body.Suburb), body.Details
 			started, err := start(spec, body.Fresh)
 			if errors.Is(err, store.ErrBusy) {

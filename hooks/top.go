@@ -128,6 +128,11 @@ func registerTop(app core.App) {
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.GET(TopPath, func(e *core.RequestEvent) error {
+			// The list is fixed (the 20 best): a page or filter the client
+			// thinks it is applying would be silently ignored.
+			if _, err := parseQuery(e, noParams); err != nil {
+				return err
+			}
 			snap, err := cache.get(e.App)
 			if err != nil {
 				return e.InternalServerError("Failed to load the top questions.", err)

@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"unicode/utf8"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -28,10 +30,37 @@ func checkTypes(e *core.RecordRequestEvent) error {
 			errs[name] = validation.NewError("validation_invalid_type", msg)
 		}
 	}
+	// Whatever the body's encoding (a form, multipart), the text that
+	// reaches the record is checked too; stored text is not judged again.
+	for _, field := range e.Collection.Fields {
+		name := field.GetName()
+		if !isText(field) || errs[name] != nil {
+			continue
+		}
+		value := e.Record.GetString(name)
+		if !e.Record.IsNew() && value == e.Record.Original().GetString(name) {
+			continue
+		}
+		switch {
+		case !utf8.ValidString(value):
+			errs[name] = validation.NewError("validation_invalid_utf8", "Must be valid UTF-8.")
+		case hasControlCharacters(value, multilineFields[name]):
+			errs[name] = validation.NewError("validation_invalid_type", "Must not contain control characters.")
+		}
+	}
 	if len(errs) > 0 {
 		return e.BadRequestError("Failed to save record.", errs)
 	}
 	return nil
+}
+
+// isText reports whether a field holds free text a client writes.
+func isText(field core.Field) bool {
+	switch field.(type) {
+	case *core.TextField, *core.EditorField:
+		return true
+	}
+	return false
 }
 
 func typeProblem(field core.Field, value any) string {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -141,6 +143,13 @@ func parseQuery[Q any](e *core.RequestEvent, parse func(url.Values) (Q, error)) 
 	values, err := url.ParseQuery(e.Request.URL.RawQuery)
 	if err != nil {
 		return zero, e.BadRequestError("Malformed query string.", validation.Errors{"query": validation.NewError("validation_invalid_query", err.Error())})
+	}
+	for name := range values {
+		// A name that is not UTF-8 cannot be a JSON key in the error that
+		// would name it: the answer came out empty.
+		if !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+			return zero, e.BadRequestError("Malformed query string.", validation.Errors{"query": validation.NewError("validation_invalid_query", "A parameter name is not valid UTF-8 or holds control characters.")})
+		}
 	}
 	q, err := parse(values)
 	if err != nil {
