@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -31,6 +32,9 @@ const (
 var (
 	binary   string // the rollcall binary built for this run
 	chromium string // the browser
+
+	// full sizes the crash proofs for `make bench`; `make test` runs them small.
+	full = flag.Bool("full", false, "run the crash proofs at full size (make bench)")
 )
 
 func TestMain(m *testing.M) {

@@ -3,10 +3,13 @@ package e2e
 import (
 	"bytes"
 	"database/sql"
+	"net/http"
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -19,15 +22,35 @@ import (
 // A scrape killed with SIGKILL mid-way and run again resumes its own run
 // and ends with exactly the properties of an uninterrupted scrape.
 func TestScrapeKilledAndResumedEqualsCleanRun(t *testing.T) {
-	site := fakesite.New(fakesite.Generate(fakesite.Config{Seed: 3, FullRows: 12_000, SectionalRows: 2_000}))
-	srv := httptest.NewServer(site)
+	// Small for `make test`; -full scrapes the issue's 500,000-row roll and
+	// kills about a fifth of the way through its ~14,700 partitions.
+	data, killAfter, progress := fakesite.Config{Seed: 3, FullRows: 12_000, SectionalRows: 2_000}, 300, waitDeadline
+	if *full {
+		data, killAfter, progress = fakesite.Config{Seed: 3, FullRows: 425_000, SectionalRows: 75_000}, 3_000, 5*time.Minute
+	}
+	site := fakesite.New(fakesite.Generate(data))
+	// The kill comes at a fixed point, not after a sleep: the site answers
+	// killAfter result pages, then holds every further one until the client
+	// is gone, so the scraper is stopped mid-run with exactly that many
+	// pages read.
+	var served atomic.Int64
+	held := make(chan struct{})
+	var holdOnce sync.Once
+	var blocking atomic.Bool
+	blocking.Store(true)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if blocking.Load() && strings.HasSuffix(r.URL.Path, "SearchResult.aspx") && served.Add(1) > int64(killAfter) {
+			holdOnce.Do(func() { close(held) })
+			<-r.Context().Done()
+			return
+		}
+		site.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
 	args := func(dir string) []string {
 		return []string{"scrape", "--dir", dir, "--base-url", srv.URL, "--delay", "0", "--concurrency", "2", "--scrape-lease", "4s"}
 	}
 
-	// Slow the site so the kill lands mid-run.
-	site.SetFaults(fakesite.Faults{Slow: 5 * time.Millisecond})
 	killed := t.TempDir()
 	cmd := exec.Command(binary, args(killed)...)
 	var out bytes.Buffer
@@ -35,20 +58,29 @@ func TestScrapeKilledAndResumedEqualsCleanRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(waitDeadline)
-	for checkpoints(t, killed) < 100 {
+	select {
+	case <-held:
+	case <-time.After(progress):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the scrape never read %d result pages:\n%s", killAfter, out.String())
+	}
+	// Batches of up to 200 partitions are committed as they fill: wait for
+	// the first, so the resume has stored work to continue from.
+	deadline := time.Now().Add(progress)
+	for checkpoints(t, killed) < 200 {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			t.Fatalf("no progress to kill:\n%s", out.String())
+			t.Fatalf("nothing committed after %d result pages:\n%s", killAfter, out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
+	t.Logf("killed with %d result pages read and %d partitions committed, of a %d-row roll", killAfter, checkpoints(t, killed), data.FullRows+data.SectionalRows)
 	if status := query(t, killed, "SELECT status FROM scrape_runs"); status != "running" {
 		t.Fatalf("the killed run is %q; the kill came too late to test a resume", status)
 	}
-	site.SetFaults(fakesite.Faults{})
+	blocking.Store(false)
 
 	// Within the lease the next run refuses; after it, it resumes.
 	refused, err := exec.Command(binary, args(killed)...).CombinedOutput()
