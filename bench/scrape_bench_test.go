@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,55 +16,58 @@ import (
 	"time"
 )
 
-// scrapeRows is the roll size the issue names.
-const scrapeRows = 500_000
-
-// BenchmarkScrape500k scrapes a 500,000-row fake of the site, served by its
-// own process on loopback with no delay, into a fresh data dir with the
-// real binary (`rollcall scrape`), then scrapes it again unchanged. It
-// reports rows/s for fetch + parse + clean + upsert and the scraper
-// process's peak RSS.
+// BenchmarkScrape500k scrapes a fake of the site with -properties rows
+// (500,000 by default), served by its own process on loopback with no
+// delay, into a fresh data dir with the real binary (`rollcall scrape`),
+// then scrapes it again unchanged, then does a dry run (fetch + parse +
+// clean, no store) as the baseline of the same run. It records rows/s for
+// fetch + parse + clean + upsert and the scraper process's peak RSS,
+// medians over the rounds.
 func BenchmarkScrape500k(b *testing.B) {
 	dir := b.TempDir()
 	rollcall := buildBinary(b, dir, "rollcall", "..")
 	fake := buildBinary(b, dir, "fakedurban", "../internal/fakesite/cmd/fakedurban")
-	siteURL := startFake(b, fake, scrapeRows)
+	siteURL := startFake(b, fake, *flagProperties)
 
+	var firstRate, secondRate, dryRate, firstRSS, secondRSS, dryRSS []float64
 	for i := 0; b.Loop(); i++ {
 		data := filepath.Join(dir, fmt.Sprintf("pb_data_%d", i))
 		first := scrapeOnce(b, rollcall, data, siteURL)
 		second := scrapeOnce(b, rollcall, data, siteURL)
 		// Baseline in the same run: fetch + parse + clean with no store.
 		dry := scrapeOnce(b, rollcall, filepath.Join(dir, fmt.Sprintf("pb_data_dry_%d", i)), siteURL, "--dry-run")
-		b.ReportMetric(float64(dry.rows)/dry.wall.Seconds(), "dry-run-rows/s")
 		b.Logf("dry run (no store): %d rows in %s, %.0f rows/s, peak RSS %.0f MB; the full scrape runs at %.2f of it",
-			dry.rows, dry.wall.Round(time.Millisecond), float64(dry.rows)/dry.wall.Seconds(), float64(dry.maxRSS)/1024,
-			(float64(first.rows)/first.wall.Seconds())/(float64(dry.rows)/dry.wall.Seconds()))
-		b.ReportMetric(float64(first.rows)/first.wall.Seconds(), "rows/s")
-		b.ReportMetric(float64(first.maxRSS)/1024, "peak-RSS-MB")
-		b.ReportMetric(float64(second.rows)/second.wall.Seconds(), "unchanged-rows/s")
+			dry.rows, dry.wall.Round(time.Millisecond), dry.rate(), mb(dry.maxRSS), first.rate()/dry.rate())
 		b.Logf("%d requests; first scrape: %d rows (%d new) in %s, %.0f rows/s, peak RSS %.0f MB; unchanged re-scrape: %d rows in %s, %d new, %d changed, %d gone, peak RSS %.0f MB",
-			first.requests, first.rows, first.created, first.wall.Round(time.Millisecond), float64(first.rows)/first.wall.Seconds(), float64(first.maxRSS)/1024,
-			second.rows, second.wall.Round(time.Millisecond), second.created, second.changed, second.gone, float64(second.maxRSS)/1024)
-		if first.rows < scrapeRows || second.created+second.changed+second.gone != 0 {
-			b.Fatalf("first run stored %d of %d rows; the unchanged run wrote %d new, %d changed, %d gone", first.rows, scrapeRows, second.created, second.changed, second.gone)
+			first.requests, first.rows, first.created, first.wall.Round(time.Millisecond), first.rate(), mb(first.maxRSS),
+			second.rows, second.wall.Round(time.Millisecond), second.created, second.changed, second.gone, mb(second.maxRSS))
+		if first.rows < int64(*flagProperties) || second.created+second.changed+second.gone != 0 {
+			b.Fatalf("first run stored %d of %d rows; the unchanged run wrote %d new, %d changed, %d gone", first.rows, *flagProperties, second.created, second.changed, second.gone)
 		}
+		firstRate, secondRate, dryRate = append(firstRate, first.rate()), append(secondRate, second.rate()), append(dryRate, dry.rate())
+		firstRSS, secondRSS, dryRSS = append(firstRSS, mb(first.maxRSS)), append(secondRSS, mb(second.maxRSS)), append(dryRSS, mb(dry.maxRSS))
 	}
+	rounds := fmt.Sprintf("median of %d round(s)", len(firstRate))
+	dryName := "dry run (fetch + parse + clean, no store), same site"
+	collector.add(b, row{figure: "Scrape, first run (fetch + parse + clean + upsert)",
+		value: medianOf(firstRate), unit: "rows/s", baseline: dryName, base: medianOf(dryRate),
+		target: valueAtLeast(20_000, "≥ 20,000 rows/s (README)"), note: fmt.Sprintf("%d-row fake; %s", *flagProperties, rounds)})
+	collector.add(b, row{figure: "Scrape, unchanged re-run (writes nothing)", value: medianOf(secondRate), unit: "rows/s",
+		baseline: dryName, base: medianOf(dryRate), note: rounds + "; 0 new, 0 changed, 0 gone checked"})
+	collector.add(b, row{figure: "Scrape, peak RSS of the scraper process (first run)", value: medianOf(firstRSS), unit: "MB",
+		baseline: "dry run", base: medianOf(dryRSS), target: valueAtMost(150, "≤ 150 MB (README)"),
+		note: fmt.Sprintf("%s; unchanged re-run %s MB", rounds, num(medianOf(secondRSS)))})
 }
 
-func buildBinary(b *testing.B, dir, name, pkg string) string {
-	b.Helper()
-	out := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("build %s: %v\n%s", pkg, err, msg)
-	}
-	return out
+func medianOf(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func startFake(b *testing.B, binary string, rows int) string {
 	b.Helper()
-	cmd := exec.Command(binary, "-rows", strconv.Itoa(rows), "-seed", "1")
+	cmd := child(exec.Command(binary, "-rows", strconv.Itoa(rows), "-seed", "1"))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -87,12 +91,14 @@ type scrapeFigures struct {
 	requests                     int64
 }
 
+func (f scrapeFigures) rate() float64 { return float64(f.rows) / f.wall.Seconds() }
+
 var summaryCounts = regexp.MustCompile(`rows (\d+) seen, (\d+) new, (\d+) changed, \d+ unchanged, (\d+) gone · (\d+) requests`)
 
 func scrapeOnce(b *testing.B, binary, data, siteURL string, extra ...string) scrapeFigures {
 	b.Helper()
 	args := append([]string{"scrape", "--dev=false", "--dir", data, "--base-url", siteURL, "--delay", "0", "--concurrency", "4"}, extra...)
-	cmd := exec.Command(binary, args...)
+	cmd := child(exec.Command(binary, args...))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
