@@ -22,13 +22,13 @@ test:
 
 # The release binary on loopback beside PocketBase's own endpoints, written to
 # bench/RESULTS.md; then the proofs at full size (50-user storm with a rollover,
-# kill -9 during a write storm and during a scrape). Smaller runs, e.g.:
+# kill -9 during a write storm and during a scrape, a scrape of a faulty site). Smaller runs, e.g.:
 # make bench BENCH_ARGS='-questions 2000 -votes 10000 -answers 10000 -properties 20000'
 BENCH_ARGS ?=
 bench:
 	go test -run '^$$' -bench . -benchtime 1x -timeout 90m ./bench -args $(BENCH_ARGS)
 	go test -count=1 -timeout 20m -run TestConcurrentWritesLeaveNoDrift ./hooks -args -full
-	go test -count=1 -timeout 30m -run 'TestServerKilled|TestScrapeKilled' ./e2e -args -full
+	go test -count=1 -timeout 30m -run 'TestServerKilled|TestScrapeKilled|TestScrapeUnderFaults' ./e2e -args -full
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

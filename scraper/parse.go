@@ -1,6 +1,7 @@
 package scraper
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +42,8 @@ var captionCount = regexp.MustCompile(`Total found records:\s*(\d+)`)
 // ParseResults reads a result page. Zero hits ("No Match records found") is
 // an empty page; anything that is not a result page is an error.
 func ParseResults(r io.Reader) (ResultPage, error) {
-	doc, err := goquery.NewDocumentFromReader(r)
+	tail := &tailReader{r: r}
+	doc, err := goquery.NewDocumentFromReader(tail)
 	if err != nil {
 		return ResultPage{}, fmt.Errorf("read result page: %w", err)
 	}
@@ -53,7 +55,7 @@ func ParseResults(r io.Reader) (ResultPage, error) {
 		if err := pageError(doc); err != nil {
 			return ResultPage{}, err
 		}
-		return ResultPage{}, ErrNoResultTable
+		return ResultPage{}, tail.cutOff(ErrNoResultTable)
 	}
 	total, _ := strconv.Atoi(caption[1])
 	page := ResultPage{Capped: table.Find("tr.HeaderMessage").Length() > 0}
@@ -63,7 +65,7 @@ func ParseResults(r io.Reader) (ResultPage, error) {
 
 	columns, err := columnOrder(table)
 	if err != nil {
-		return ResultPage{}, err
+		return ResultPage{}, tail.cutOff(err)
 	}
 	table.Find("tr.color0, tr.color1").Each(func(_ int, tr *goquery.Selection) {
 		cells := tr.ChildrenFiltered("td")
@@ -91,6 +93,37 @@ func ParseResults(r io.Reader) (ResultPage, error) {
 		page.Capped = true
 	}
 	return page, nil
+}
+
+// tailReader keeps the last bytes read: a page that stops before its
+// closing </html> was cut off in transit, whichever part of it is missing,
+// and is worth fetching again rather than failing its partition.
+type tailReader struct {
+	r    io.Reader
+	tail []byte
+}
+
+const tailBytes = 64
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n >= tailBytes {
+		t.tail = append(t.tail[:0], p[n-tailBytes:n]...)
+	} else {
+		t.tail = append(t.tail, p[:n]...)
+		if len(t.tail) > tailBytes {
+			t.tail = t.tail[len(t.tail)-tailBytes:]
+		}
+	}
+	return n, err
+}
+
+// cutOff turns err into ErrTruncated when the page did not end.
+func (t *tailReader) cutOff(err error) error {
+	if bytes.Contains(bytes.ToLower(t.tail), []byte("</html>")) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrTruncated, err)
 }
 
 // columnOrder maps each cell position to its place in Headers.
