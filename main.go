@@ -12,6 +12,7 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
 
 	"github.com/rollcall/rollcall/commands"
@@ -36,7 +37,8 @@ func main() {
 // newApp wires Rollcall into a PocketBase app; its commands and flags are
 // what `rollcall --help` shows.
 func newApp() (*pocketbase.PocketBase, error) {
-	app := pocketbase.New()
+	// As pocketbase.New, with the log database's smaller cache (db.go).
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: osutils.IsProbablyGoRun(), DBConnect: connectDB})
 	cfg := config.New()
 	cfg.BindFlags(app.RootCmd.PersistentFlags())
 	app.RootCmd.PersistentPreRunE = func(*cobra.Command, []string) error { return cfg.Resolve() }
