@@ -85,6 +85,12 @@ func ParseResults(r io.Reader) (ResultPage, error) {
 		}
 		page.Rows = append(page.Rows, row)
 	})
+	// A page cut inside its last row's last cell still parses into whole
+	// rows, with a shortened value: only the missing end of the page
+	// shows it (found as an extent stored empty under injected faults).
+	if !tail.complete() {
+		return ResultPage{}, fmt.Errorf("%w: the page stops before </html>", ErrTruncated)
+	}
 	// The caption counts the rows sent: fewer parsed means the page broke off.
 	if len(page.Rows) != total {
 		return ResultPage{}, fmt.Errorf("%w: caption says %d rows, page has %d", ErrTruncated, total, len(page.Rows))
@@ -103,7 +109,9 @@ type tailReader struct {
 	tail []byte
 }
 
-const tailBytes = 64
+// tailBytes is how much of the end is kept: enough for a closing tag
+// followed by some trailing whitespace or markup.
+const tailBytes = 512
 
 func (t *tailReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
@@ -118,9 +126,14 @@ func (t *tailReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// complete reports whether the page reached its closing </html>.
+func (t *tailReader) complete() bool {
+	return bytes.Contains(bytes.ToLower(t.tail), []byte("</html>"))
+}
+
 // cutOff turns err into ErrTruncated when the page did not end.
 func (t *tailReader) cutOff(err error) error {
-	if bytes.Contains(bytes.ToLower(t.tail), []byte("</html>")) {
+	if t.complete() {
 		return err
 	}
 	return fmt.Errorf("%w: %w", ErrTruncated, err)

@@ -86,6 +86,7 @@ func TestParseResultsPages(t *testing.T) {
 		{"a page broken off before its table", full[:strings.Index(full, `class="searchResultTable"`)], 0, false, ErrTruncated},
 		{"a page broken off in the column headings", full[:strings.Index(full, `<th align="left">Address</th>`)], 0, false, ErrTruncated},
 		{"an empty body (nothing arrived)", "", 0, false, ErrTruncated},
+		{"a page cut inside its last cell (whole rows, a shortened value)", full[:strings.LastIndex(full, "</td>")-1], 0, false, ErrTruncated},
 		{"the firewall page", fakesite.WAFPage, 0, false, ErrBlocked},
 		{"the ASP.NET error page", fakesite.ErrorPage, 0, false, ErrServerError},
 		{"a page without the table", "<html><body><p>Maintenance</p></body></html>", 0, false, ErrNoResultTable},

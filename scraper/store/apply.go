@@ -14,10 +14,12 @@ import (
 // writeCacheKiB is the SQLite page cache of the connection that stores.
 const writeCacheKiB = 8000
 
-// stored is a property row as read back for comparison.
+// stored is a property row as read back for comparison; values follow
+// tracked (a slice, not a map per row: an unchanged re-scrape loads every
+// row of the roll).
 type stored struct {
 	id, goneAt string
-	values     map[string]*string
+	values     []*string
 }
 
 // Apply stores partitions' outcomes in a single transaction: new
@@ -135,14 +137,14 @@ func (s *Store) upsert(tx core.App, run *Run, props []scraper.Property, counts *
 			continue
 		}
 		set := dbx.Params{}
-		for _, c := range tracked {
+		for j, c := range tracked {
 			if c.detail && p.Details == nil {
 				continue
 			}
 			v := c.value(p)
-			if !sameValue(old.values[c.name], v) {
+			if !sameValue(old.values[j], v) {
 				set[c.name] = sqlValue(c, v)
-				history = append(history, historyRow{property: old.id, field: c.name, old: historyValue(c, old.values[c.name]), new: historyValue(c, v)})
+				history = append(history, historyRow{property: old.id, field: c.name, old: historyValue(c, old.values[j]), new: historyValue(c, v)})
 			}
 		}
 		if old.goneAt != "" {
@@ -200,9 +202,9 @@ func (s *Store) load(tx core.App, roll scraper.Roll, props []scraper.Property) (
 				rows.Close()
 				return nil, fmt.Errorf("read property: %w", err)
 			}
-			st := stored{id: id, goneAt: gone, values: make(map[string]*string, len(tracked))}
-			for i, c := range tracked {
-				st.values[c.name] = nullString(vals[i])
+			st := stored{id: id, goneAt: gone, values: make([]*string, len(tracked))}
+			for i := range tracked {
+				st.values[i] = nullString(vals[i])
 			}
 			out[pin] = st
 		}
