@@ -14,7 +14,8 @@ var multilineFields = map[string]bool{"description": true, "comment": true}
 // control characters in text. PocketBase would coerce instead: 123 becomes
 // "123", true becomes 1, and an object sent as a description becomes "",
 // silently losing what the client sent. Form (multipart) bodies carry only
-// strings and are left to PocketBase's parsing.
+// strings, so their types are left to PocketBase's parsing; their text is
+// checked on the record like any other.
 func checkTypes(e *core.RecordRequestEvent) error {
 	// PocketBase's RequestInfo body is already coerced by now; the body
 	// check stored the client's own JSON values.
