@@ -278,6 +278,25 @@ func (tb *Tab) Do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// Click clicks the element css selects, again if a live update replaced
+// it between chromedp finding it and clicking it ("Could not find node with
+// given id"): the click was never dispatched then, so a retry cannot click
+// twice.
+func (tb *Tab) Click(css string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.Ctx, 2*waitDeadline)
+	defer cancel()
+	for {
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(css)))
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil || !strings.Contains(err.Error(), "node with given id") {
+			tb.t.Fatalf("browser: click %s: %v", css, err)
+		}
+	}
+}
+
 // Eval evaluates a JavaScript expression in the page.
 func Eval[T any](tb *Tab, expr string) T {
 	tb.t.Helper()

@@ -28,7 +28,7 @@ func TestSlowPageDoesNotPaintOverNewerOne(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	tab.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] h2 a`, id))))
+	tab.Click(fmt.Sprintf(`article[data-id=%q] h2 a`, id))
 	var held *fetch.EventRequestPaused
 	for ev, err := range paused {
 		if err != nil {

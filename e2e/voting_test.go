@@ -79,7 +79,7 @@ func TestVotingStory(t *testing.T) {
 	expectRank(bob, q1, 10, "bob sees it")
 
 	// 4 stars: +10.
-	bob.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`label[for="stars-%s-4"]`, q1))))
+	bob.Click(fmt.Sprintf(`label[for="stars-%s-4"]`, q1))
 	expectRank(bob, q1, 20, "answered 4 stars")
 	expectOrder(bob, []string{q1, q2}, "an answer lifts it")
 	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "Your answer: 4/5"`, q1), "own answer shown")
@@ -92,15 +92,15 @@ func TestVotingStory(t *testing.T) {
 	)
 	bob.WaitTrue(`document.getElementById("notice").textContent === "Comment saved."`, "comment saved")
 
-	like := chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, q1))
-	dislike := chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="dislike"]`, q1))
-	bob.Do(chromedp.Click(like))
+	like := fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, q1)
+	dislike := fmt.Sprintf(`article[data-id=%q] button[data-action="dislike"]`, q1)
+	bob.Click(like)
 	expectRank(bob, q1, 25, "liked")
 	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] button[data-action="like"]').getAttribute("aria-pressed") === "true"`, q1), "like pressed")
-	bob.Do(chromedp.Click(dislike))
+	bob.Click(dislike)
 	expectRank(bob, q1, 17, "switched to dislike")
 	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] button[data-action="dislike"]').getAttribute("aria-pressed") === "true" && document.querySelector('article[data-id=%q] button[data-action="like"]').getAttribute("aria-pressed") === "false"`, q1, q1), "dislike pressed, like released")
-	bob.Do(chromedp.Click(dislike))
+	bob.Click(dislike)
 	expectRank(bob, q1, 20, "withdrawn")
 	expectOrder(bob, []string{q1, q2}, "after withdrawing")
 
@@ -119,7 +119,7 @@ func TestVotingStory(t *testing.T) {
 	}
 
 	// The question page lists the comment.
-	bob.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] h2 a`, q1))))
+	bob.Click(fmt.Sprintf(`article[data-id=%q] h2 a`, q1))
 	bob.WaitTrue(`[...document.querySelectorAll(".answers li")].some(li => li.textContent.includes("Yes, students need it most at weekends.") && li.textContent.includes("★★★★☆"))`, "the comment on the question page")
 
 	// Screenshots of the home page for people to look at.
@@ -145,7 +145,7 @@ func TestLiveUpdates(t *testing.T) {
 
 	bob := b.Tab()
 	bob.SignIn(s, "bob")
-	bob.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))))
+	bob.Click(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))
 	expectRank(bob, id, 15, "bob's own view")
 
 	expectRank(watcher, id, 15, "the other browser, live")
@@ -179,7 +179,7 @@ func TestGuestsAndEscaping(t *testing.T) {
 		t.Fatalf("user text became %d elements", n)
 	}
 
-	guest.Do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))))
+	guest.Click(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))
 	guest.WaitTrue(`!!document.querySelector("#signin-prompt")`, "the sign-in prompt")
 	if rank := Eval[string](guest, rankJS(id)); rank != "10" {
 		t.Fatalf("a guest's click changed the ranking to %s", rank)
