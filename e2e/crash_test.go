@@ -164,25 +164,10 @@ func startProcess(t *testing.T, dir string) *process {
 			t.Logf("server output (%s):\n%s", addr, p.out.String())
 		}
 	})
-	deadline := time.Now().Add(startDeadline)
-	for {
-		select {
-		case <-p.exit:
-			t.Fatalf("the server exited while starting: %v\n%s", p.cmd.ProcessState, p.out.String())
-		default:
-		}
-		res, err := http.Get(p.URL + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not healthy after %s: %v", startDeadline, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := waitHealthy(p.URL, p.exit); err != nil {
+		t.Fatalf("%v\n%s", err, p.out.String())
 	}
+	return p
 }
 
 // kill sends SIGKILL and waits until the process is gone.

@@ -110,17 +110,31 @@ func StartServer(t *testing.T, extraArgs ...string) *Server {
 			t.Logf("server output:\n%s", out.String())
 		}
 	})
+	if err := waitHealthy(s.URL, nil); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	return s
+}
+
+// waitHealthy polls the server's /api/health until it answers 200, the
+// start deadline passes, or exited (nil: not watched) is closed.
+func waitHealthy(url string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(startDeadline)
 	for {
-		res, err := http.Get(s.URL + "/api/health")
+		select {
+		case <-exited:
+			return errors.New("the server exited while starting")
+		default:
+		}
+		res, err := http.Get(url + "/api/health")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
-				return s
+				return nil
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server not healthy after %s: %v\n%s", startDeadline, err, out.String())
+			return fmt.Errorf("server not healthy after %s: %v", startDeadline, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
