@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
-	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -144,14 +143,9 @@ type process struct {
 // startProcess serves dir on a free loopback port and waits until healthy.
 func startProcess(t *testing.T, dir string) *process {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	p := &process{Server: &Server{URL: "http://" + addr, Dir: dir}, out: &bytes.Buffer{}, exit: make(chan struct{})}
-	p.cmd = exec.Command(binary, "serve", "--http="+addr, "--dir="+dir, "--dev=false", "--rate-limit-exempt=127.0.0.1")
+	p.cmd = exec.Command(binary, serveArgs(addr, dir)...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -89,15 +89,9 @@ type Server struct {
 // switch, since every browser test comes from 127.0.0.1.
 func StartServer(t *testing.T, extraArgs ...string) *Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	s := &Server{URL: "http://" + addr, Dir: t.TempDir()}
-	args := append([]string{"serve", "--http=" + addr, "--dir=" + s.Dir, "--dev=false", "--rate-limit-exempt=127.0.0.1"}, extraArgs...)
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(binary, append(serveArgs(addr, s.Dir), extraArgs...)...)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -114,6 +108,23 @@ func StartServer(t *testing.T, extraArgs ...string) *Server {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	return s
+}
+
+// freeAddr picks a free loopback address for a server to listen on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// serveArgs runs the binary on addr with data in dir, loopback exempted
+// from the rate limiter through the documented switch.
+func serveArgs(addr, dir string) []string {
+	return []string{"serve", "--http=" + addr, "--dir=" + dir, "--dev=false", "--rate-limit-exempt=127.0.0.1"}
 }
 
 // waitHealthy polls the server's /api/health until it answers 200, the
