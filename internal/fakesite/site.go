@@ -1,7 +1,6 @@
 package fakesite
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -144,9 +143,7 @@ func (s *Site) results(w http.ResponseWriter, r *http.Request) {
 		rows[i] = s.d.Row(s.props[n])
 	}
 	s.mu.RUnlock()
-	var page bytes.Buffer
-	WriteResultPage(&page, rows, len(hits) >= resultCap)
-	body := page.Bytes()
+	body := AppendResultPage(nil, rows, len(hits) >= resultCap)
 	if cut, ok := s.truncation(body); ok {
 		body = body[:cut]
 	}

@@ -122,9 +122,14 @@ func (s *Store) upsert(tx core.App, run *Run, props []scraper.Property, counts *
 	if len(props) == 0 {
 		return nil
 	}
-	existing, err := s.load(tx, props[0].Roll, props)
-	if err != nil {
-		return err
+	// A first load into an empty table has stored nothing but what
+	// run.seen already filtered out: there is nothing to read back.
+	var existing map[string]stored
+	if !run.BulkLoad {
+		var err error
+		if existing, err = s.load(tx, props[0].Roll, props); err != nil {
+			return err
+		}
 	}
 	now := s.stamp()
 	var inserts []scraper.Property
@@ -230,16 +235,19 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 	for _, c := range where {
 		cols = append(cols, c.name)
 	}
+	names := make([]string, len(cols))
 	placeholders := make([]string, len(cols))
 	for i := range cols {
-		placeholders[i] = fmt.Sprintf("{:c%d}", i)
+		names[i] = fmt.Sprintf("c%d", i)
+		placeholders[i] = "{:" + names[i] + "}"
 	}
 	q := tx.DB().NewQuery("INSERT INTO properties (`" + strings.Join(cols, "`, `") + "`) VALUES (" + strings.Join(placeholders, ", ") + ")").Prepare()
 	defer q.Close()
 	params := make(dbx.Params, len(cols))
+	values := make([]any, 0, len(cols))
 	for i := range props {
 		p := &props[i]
-		values := []any{s.ids.next(), p.Roll.String(), p.PIN, now, now, "", now, now}
+		values = append(values[:0], s.ids.next(), p.Roll.String(), p.PIN, now, now, "", now, now)
 		for _, c := range tracked {
 			values = append(values, sqlValue(c, c.value(p)))
 		}
@@ -247,7 +255,7 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 			values = append(values, *c.value(p))
 		}
 		for j, v := range values {
-			params[fmt.Sprintf("c%d", j)] = v
+			params[names[j]] = v
 		}
 		if _, err := q.Bind(params).Execute(); err != nil {
 			return fmt.Errorf("insert property %s: %w", p.PIN, err)

@@ -35,8 +35,16 @@ func TestFirstLoadBuildsIndexesAtTheEnd(t *testing.T) {
 	if err := st.Apply(run, outcome("7", prop("P1", "001", 100), prop("P2", "002", 200))); err != nil {
 		t.Fatal(err)
 	}
+	// A first load reads nothing back: an overlapping query's repeat of
+	// P1 is still stored once, and nothing is marked gone.
+	if err := st.Apply(run, outcome("8", prop("P1", "001", 100), prop("P4", "004", 400))); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.Finish(run, nil); err != nil {
 		t.Fatal(err)
+	}
+	if c := run.Counts; c.RowsNew != 3 || c.RowsSeen != 3 || c.RowsGone != 0 || count(t, app, "SELECT count(*) FROM properties") != 3 {
+		t.Fatalf("first load: %d new, %d seen, %d gone, %d stored; want 3, 3, 0, 3", c.RowsNew, c.RowsSeen, c.RowsGone, count(t, app, "SELECT count(*) FROM properties"))
 	}
 	if indexes() != all || triggers() != allTriggers {
 		t.Fatalf("after: %d of %d indexes, %d triggers", indexes(), all, triggers())

@@ -93,7 +93,9 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 		default:
 			status = "ok"
 		}
-		if status == "ok" && run.Spec.Suburb == "" {
+		// After a first load, every stored property is one this run saw:
+		// none can be gone, and the check would read the whole roll.
+		if status == "ok" && run.Spec.Suburb == "" && !run.BulkLoad {
 			for _, roll := range run.Spec.Rolls {
 				n, err := s.markGone(tx, run, roll)
 				if err != nil {
