@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -142,6 +143,10 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 			}
 			return res, fmt.Errorf("scrape run %s interrupted; the next run resumes it: %w", run.ID, walkErr)
 		}
+		// The walk's garbage (parsed pages) goes back to the OS before
+		// the index builds add SQLite's sort memory on top: the peak RSS
+		// of a first load was there.
+		debug.FreeOSMemory()
 		status, err := st.Finish(run, walkErr)
 		res.Status, res.Counts = status, run.Counts
 		if err != nil {
