@@ -33,13 +33,13 @@ const crlf = "\r\n"
 // rows, a Details link for an empty rate number, CRLF-indented cells, and the
 // XSLT's own nested html/body inside the WebForms page.
 func WriteResultPage(w io.Writer, rows []Row, capped bool) {
-	_, _ = w.Write(AppendResultPage(nil, rows, capped))
+	_, _ = w.Write(appendResultPage(nil, rows, capped))
 }
 
-// AppendResultPage appends the page WriteResultPage writes to b. The
-// benchmark's fake shares the scraper's cores: it builds a 1,000-row page
-// in one buffer, without fmt (which took half of its CPU).
-func AppendResultPage(b []byte, rows []Row, capped bool) []byte {
+// appendResultPage appends the page WriteResultPage writes to b. The
+// benchmark's fake shares the scraper's cores, so it builds a 1,000-row
+// page in one buffer, without fmt (half of the page building's CPU).
+func appendResultPage(b []byte, rows []Row, capped bool) []byte {
 	b = slices.Grow(b, 2048+len(rows)*1280)
 	b = append(b, `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">`+crlf...)
 	b = append(b, `<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Search Result</title>`+crlf...)

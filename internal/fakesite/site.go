@@ -143,7 +143,7 @@ func (s *Site) results(w http.ResponseWriter, r *http.Request) {
 		rows[i] = s.d.Row(s.props[n])
 	}
 	s.mu.RUnlock()
-	body := AppendResultPage(nil, rows, len(hits) >= resultCap)
+	body := appendResultPage(nil, rows, len(hits) >= resultCap)
 	if cut, ok := s.truncation(body); ok {
 		body = body[:cut]
 	}
