@@ -119,27 +119,3 @@ func TestScrapeFlagsAreDocumented(t *testing.T) {
 		}
 	})
 }
-
-// auxiliary.db (the logs) gets a small page cache; data.db keeps
-// PocketBase's.
-func TestLogDatabaseHasASmallCache(t *testing.T) {
-	dir := t.TempDir()
-	for file, want := range map[string]int{"auxiliary.db": -2000, "data.db": -32000} {
-		db, err := connectDB(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got int
-		if err := db.NewQuery("PRAGMA cache_size").Row(&got); err != nil {
-			t.Fatal(err)
-		}
-		var mode string
-		if err := db.NewQuery("PRAGMA journal_mode").Row(&mode); err != nil {
-			t.Fatal(err)
-		}
-		_ = db.Close()
-		if got != want || mode != "wal" {
-			t.Errorf("%s: cache_size %d, journal_mode %s; want %d, wal", file, got, mode, want)
-		}
-	}
-}
