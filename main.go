@@ -19,8 +19,6 @@ import (
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/hooks"
 	_ "github.com/rollcall/rollcall/migrations"
-	"github.com/rollcall/rollcall/openapi"
-	"github.com/rollcall/rollcall/ui"
 )
 
 func main() {
@@ -50,9 +48,7 @@ func newApp() (*pocketbase.PocketBase, error) {
 	if err != nil {
 		return nil, fmt.Errorf("embedded site: %w", err)
 	}
-	hooks.Register(app, cfg)
-	openapi.Register(app)
-	ui.Register(app, public)
+	hooks.Register(app, cfg, public)
 	app.RootCmd.AddCommand(commands.Seed(app), commands.Ranking(app, cfg), commands.Scrape(app, cfg))
 	return app, nil
 }

@@ -135,7 +135,7 @@ func compare(b *testing.B, srv *server, n int, sides ...*side) []*tally {
 	b.Helper()
 	client := newClient()
 	for _, s := range sides {
-		attack(b, client, srv.base, srv.pid, s, max(n/20, 2**flagConcurrency), *flagSeconds, nil)
+		attack(b, client, srv.URL, srv.PID, s, max(n/20, 2**flagConcurrency), *flagSeconds, nil)
 	}
 	tallies := make([]*tally, len(sides))
 	for i := range tallies {
@@ -145,7 +145,7 @@ func compare(b *testing.B, srv *server, n int, sides ...*side) []*tally {
 	for b.Loop() {
 		for k := range sides {
 			i := (k + round) % len(sides)
-			attack(b, client, srv.base, srv.pid, sides[i], n, *flagSeconds, tallies[i])
+			attack(b, client, srv.URL, srv.PID, sides[i], n, *flagSeconds, tallies[i])
 		}
 		round++
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/processtest"
 )
 
 // profileDir holds the CPU profiles of missed targets (relative to bench/).
@@ -65,7 +67,10 @@ func buildProfiling(b *testing.B, dir string) string {
 // startProfiler serves data with the profiling build until b ends.
 func startProfiler(b *testing.B, bin, data string) *profiler {
 	b.Helper()
-	addr := freeAddr(b)
+	addr, err := processtest.FreeAddr()
+	if err != nil {
+		b.Fatal(err)
+	}
 	return &profiler{srv: startServer(b, bin, rollcallServe(data), "ROLLCALL_BENCH_PPROF="+addr), pprof: "http://" + addr}
 }
 
@@ -99,7 +104,7 @@ func (p *profiler) profile(b *testing.B, figure string, s *side) {
 	if s.capacity > 0 {
 		n = int(s.capacity - s.seq.Load())
 	}
-	attack(b, newClient(), p.srv.base, p.srv.pid, s, n, (seconds+1)*time.Second, nil)
+	attack(b, newClient(), p.srv.URL, p.srv.PID, s, n, (seconds+1)*time.Second, nil)
 	if err := <-got; err != nil {
 		b.Fatalf("CPU profile of %s: %v", figure, err)
 	}

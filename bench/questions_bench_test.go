@@ -105,7 +105,7 @@ func (q *questionsBench) profileIfMissed(b *testing.B, r row, ours *side) {
 // vote and answer when signedIn.
 func (q *questionsBench) checkTop(b *testing.B, token string, signedIn bool) {
 	b.Helper()
-	req, _ := http.NewRequest(http.MethodGet, q.srv.base+hooks.TopPath, nil)
+	req, _ := http.NewRequest(http.MethodGet, q.srv.URL+hooks.TopPath, nil)
 	if token != "" {
 		req.Header.Set("Authorization", token)
 	}
@@ -114,7 +114,7 @@ func (q *questionsBench) checkTop(b *testing.B, token string, signedIn bool) {
 		b.Fatal(err)
 	}
 	defer res.Body.Close()
-	var body hooks.TopResponse
+	var body questions.TopResponse
 	raw, _ := io.ReadAll(res.Body)
 	if err := json.Unmarshal(raw, &body); err != nil || len(body.Items) != questions.TopLimit {
 		b.Fatalf("%s: want %d items: %d %v %.300s", hooks.TopPath, questions.TopLimit, res.StatusCode, err, raw)
@@ -213,11 +213,11 @@ func (q *questionsBench) footprint(b *testing.B) {
 	if q.loaded {
 		time.Sleep(*flagIdle) // the load runs settle
 		collector.add(b, row{figure: fmt.Sprintf("RSS of the server after the load runs, then %s idle", *flagIdle),
-			value: mb(procStatus(b, q.srv.pid, "VmRSS")), unit: "MB",
+			value: mb(procStatus(b, q.srv.PID, "VmRSS")), unit: "MB",
 			note: fmt.Sprintf("peak during the run (VmHWM) %s MB; the ≤ 60 MB target is for the idle server after start (next rows)",
-				num(mb(procStatus(b, q.srv.pid, "VmHWM"))))})
+				num(mb(procStatus(b, q.srv.PID, "VmHWM"))))})
 	}
-	q.srv.stop() // nothing else may use the data dir or the cores now
+	q.srv.Stop() // nothing else may use the data dir or the cores now
 
 	// The two binaries take turns, so neither always finds the page cache
 	// warmed by the other.
@@ -225,20 +225,20 @@ func (q *questionsBench) footprint(b *testing.B) {
 	var oursRSS, theirsRSS rss
 	for i, n := 0, max(1, *flagStarts); i < n; i++ {
 		srv := launch(b, q.binary, rollcallServe(q.data))
-		ours = append(ours, srv.waitFor(b, "/api/health", time.Minute))
-		oursHome = append(oursHome, srv.waitFor(b, "/", time.Minute))
+		ours = append(ours, srv.WaitFor(b, "/api/health", time.Minute))
+		oursHome = append(oursHome, srv.WaitFor(b, "/", time.Minute))
 		if i == n-1 {
 			time.Sleep(*flagIdle)
-			oursRSS = readRSS(b, srv.pid)
+			oursRSS = readRSS(b, srv.PID)
 		}
-		srv.stop()
+		srv.Stop()
 		srv = launch(b, pb, pocketbaseServe(q.data))
-		theirs = append(theirs, srv.waitFor(b, "/api/health", time.Minute))
+		theirs = append(theirs, srv.WaitFor(b, "/api/health", time.Minute))
 		if i == n-1 {
 			time.Sleep(*flagIdle)
-			theirsRSS = readRSS(b, srv.pid)
+			theirsRSS = readRSS(b, srv.PID)
 		}
-		srv.stop()
+		srv.Stop()
 	}
 	runs := func(d []time.Duration) string {
 		var s []string
@@ -279,7 +279,7 @@ func (q *questionsBench) save(b *testing.B) {
 	if err := cfg.Resolve(); err != nil {
 		b.Fatal(err)
 	}
-	hooks.Register(app, cfg)
+	hooks.Register(app, cfg, os.DirFS("../pb_public"))
 	q.wrote = true
 
 	ns, nq := len(q.ds.savers), q.ds.questions

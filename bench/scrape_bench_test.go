@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rollcall/rollcall/internal/processtest"
 )
 
 // BenchmarkScrape500k scrapes a fake of the site with -properties rows
@@ -67,7 +69,7 @@ func medianOf(v []float64) float64 {
 
 func startFake(b *testing.B, binary string, rows int) string {
 	b.Helper()
-	cmd := child(exec.Command(binary, "-rows", strconv.Itoa(rows), "-seed", "1"))
+	cmd := processtest.Child(exec.Command(binary, "-rows", strconv.Itoa(rows), "-seed", "1"))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -98,7 +100,7 @@ var summaryCounts = regexp.MustCompile(`rows (\d+) seen, (\d+) new, (\d+) change
 func scrapeOnce(b *testing.B, binary, data, siteURL string, extra ...string) scrapeFigures {
 	b.Helper()
 	args := append([]string{"scrape", "--dev=false", "--dir", data, "--base-url", siteURL, "--delay", "0", "--concurrency", "4"}, extra...)
-	cmd := child(exec.Command(binary, args...))
+	cmd := processtest.Child(exec.Command(binary, args...))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()

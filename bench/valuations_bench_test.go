@@ -34,7 +34,7 @@ func BenchmarkValuationQueries(b *testing.B) {
 		seed.rate(), mb(seed.maxRSS))
 	v := pickValues(b, data)
 	srv := startServer(b, rollcall, rollcallServe(data))
-	base, pid := srv.base, srv.pid
+	base, pid := srv.URL, srv.PID
 	client := &http.Client{Timeout: 5 * time.Minute}
 
 	list := base + "/api/valuations?"

@@ -14,20 +14,16 @@ import (
 	"github.com/rollcall/rollcall/commands"
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/hooks"
-	_ "github.com/rollcall/rollcall/migrations"
+	"github.com/rollcall/rollcall/internal/apptest"
 )
 
 func newApp(t *testing.T) (*tests.TestApp, *config.Config) {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Cleanup)
+	app := apptest.NewEmpty(t)
 	cfg := config.New()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	cfg.Now = func() time.Time { return now }
-	hooks.Register(app, cfg)
+	hooks.Register(app, cfg, apptest.Pages)
 	return app, cfg
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rollcall/rollcall/config"
-	"github.com/rollcall/rollcall/hooks"
+	"github.com/rollcall/rollcall/crossprocess"
 	"github.com/rollcall/rollcall/questions"
 )
 
@@ -62,7 +62,7 @@ func Ranking(app core.App, cfg *config.Config) *cobra.Command {
 				return err
 			}
 			if n > 0 {
-				if err := hooks.NotifyDataChanged(app); err != nil {
+				if err := crossprocess.Notify(app); err != nil {
 					return err
 				}
 			}

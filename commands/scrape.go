@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rollcall/rollcall/config"
-	"github.com/rollcall/rollcall/hooks"
+	"github.com/rollcall/rollcall/scraper"
 	"github.com/rollcall/rollcall/scraper/job"
 	"github.com/rollcall/rollcall/scraper/store"
 )
@@ -44,7 +44,7 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rolls, err := hooks.ParseRoll(roll)
+			rolls, err := scraper.ParseRolls(roll)
 			if err != nil {
 				return fmt.Errorf("--roll %q: %w", roll, err)
 			}

@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
-	"github.com/rollcall/rollcall/hooks"
+	"github.com/rollcall/rollcall/crossprocess"
 	"github.com/rollcall/rollcall/questions"
 )
 
@@ -60,7 +60,7 @@ func Seed(app core.App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := hooks.NotifyDataChanged(app); err != nil {
+			if err := crossprocess.Notify(app); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "seed: %d record(s) created; demo users %s and %s sign in with password %q\n",

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/tools/cron"
 	"github.com/spf13/pflag"
+
+	"github.com/rollcall/rollcall/scraper"
 )
 
 // Environment variables of the scraper's settings.
@@ -44,7 +46,7 @@ func newScrape(bad *[]error) Scrape {
 	return Scrape{
 		Cron:     envOr(EnvScrapeCron, "0 2 * * *"),
 		TimeZone: envOr(EnvScrapeTZ, "Africa/Johannesburg"),
-		BaseURL:  envOr(EnvScrapeBaseURL, "https://valuation2022.durban.gov.za"),
+		BaseURL:  envOr(EnvScrapeBaseURL, scraper.DefaultBaseURL),
 		Contact:  envOr(EnvScrapeContact, "https://github.com/rollcall/rollcall"),
 		Lease:    envDuration(EnvScrapeLease, 2*time.Minute, bad),
 		Delay:    envDuration(EnvScrapeDelay, time.Second, bad),

@@ -44,7 +44,7 @@ func TestServerKilledDuringWriteStormLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 	t.Logf("seeded %d questions in %s", seeded, time.Since(start).Round(time.Millisecond))
 
-	server := startProcess(t, dir)
+	server := serve(t, dir)
 	c := newCrashClient(server.URL, users)
 	writers := signUpWriters(t, c, users)
 	pool := newPool(t, c)
@@ -84,7 +84,7 @@ func TestServerKilledDuringWriteStormLosesNoAcknowledgedWrite(t *testing.T) {
 		}
 		runtime.Gosched()
 	}
-	server.kill(t)
+	server.Kill(t)
 	ackedAtKill := acked.Load()
 	select {
 	case <-finished:
@@ -104,7 +104,7 @@ func TestServerKilledDuringWriteStormLosesNoAcknowledgedWrite(t *testing.T) {
 	}
 
 	// Restart on the same data dir: it must open and serve.
-	server = startProcess(t, dir)
+	server = serve(t, dir)
 	for _, db := range []string{"data.db", "auxiliary.db"} {
 		if res := integrityCheck(t, filepath.Join(dir, db)); res != "ok" {
 			t.Errorf("PRAGMA integrity_check on %s after the crash: %s", db, res)
@@ -130,54 +130,6 @@ func TestServerKilledDuringWriteStormLosesNoAcknowledgedWrite(t *testing.T) {
 		t.Fatalf("the question written after the restart: %d %v %v; want 1 like and 1 answer", status, q, err)
 	}
 	rankingCheck(t, dir, "after writes on the restarted server")
-}
-
-// process is one running `rollcall serve` whose lifetime the test controls.
-type process struct {
-	*Server
-	cmd  *exec.Cmd
-	out  *bytes.Buffer // read only after exited is closed
-	exit chan struct{}
-}
-
-// startProcess serves dir on a free loopback port and waits until healthy.
-func startProcess(t *testing.T, dir string) *process {
-	t.Helper()
-	addr := freeAddr(t)
-	p := &process{Server: &Server{URL: "http://" + addr, Dir: dir}, out: &bytes.Buffer{}, exit: make(chan struct{})}
-	p.cmd = exec.Command(binary, serveArgs(addr, dir)...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = p.cmd.Wait(); close(p.exit) }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.exit
-		if t.Failed() {
-			t.Logf("server output (%s):\n%s", addr, p.out.String())
-		}
-	})
-	if err := waitHealthy(p.URL, p.exit); err != nil {
-		t.Fatalf("%v\n%s", err, p.out.String())
-	}
-	return p
-}
-
-// kill sends SIGKILL and waits until the process is gone.
-func (p *process) kill(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatalf("SIGKILL: %v", err)
-	}
-	select {
-	case <-p.exit:
-	case <-time.After(waitDeadline):
-		t.Fatalf("the server outlived SIGKILL by %s", waitDeadline)
-	}
-	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("the server ended with %v before the kill:\n%s", p.cmd.ProcessState, p.out.String())
-	}
 }
 
 // crashClient talks JSON to one server and reports transport errors

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +20,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/rollcall/rollcall/internal/processtest"
 )
 
 // Deadlines: generous for a loaded CI machine, never fixed sleeps.
@@ -54,10 +55,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "rollcall")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = ".."
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
+	if err := processtest.Build(binary, ".."); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: build the binary:", err)
 		os.Exit(1)
 	}
@@ -78,77 +76,26 @@ func findChromium() (string, error) {
 	return "", errors.New("no chromium on PATH: install Debian's chromium (.ci/run does), set CHROMIUM, or set ROLLCALL_E2E=off to skip browser tests")
 }
 
-// Server is one running binary.
+// Server is one running binary and its data dir.
 type Server struct {
-	URL string
+	*processtest.Server
 	Dir string
 }
 
 // StartServer runs the binary on a free loopback port with a fresh data
-// dir. Loopback is exempted from the rate limiter through the documented
-// switch, since every browser test comes from 127.0.0.1.
+// dir and waits until it is healthy.
 func StartServer(t *testing.T, extraArgs ...string) *Server {
 	t.Helper()
-	addr := freeAddr(t)
-	s := &Server{URL: "http://" + addr, Dir: t.TempDir()}
-	cmd := exec.Command(binary, append(serveArgs(addr, s.Dir), extraArgs...)...)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("server output:\n%s", out.String())
-		}
-	})
-	if err := waitHealthy(s.URL, nil); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
-	}
-	return s
+	return serve(t, t.TempDir(), extraArgs...)
 }
 
-// freeAddr picks a free loopback address for a server to listen on.
-func freeAddr(t *testing.T) string {
+// serve runs the binary on dir and waits until it is healthy; the test's
+// end kills it. Loopback is exempted from the rate limiter through the
+// documented switch, since every browser test comes from 127.0.0.1.
+func serve(t *testing.T, dir string, extraArgs ...string) *Server {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// serveArgs runs the binary on addr with data in dir, loopback exempted
-// from the rate limiter through the documented switch.
-func serveArgs(addr, dir string) []string {
-	return []string{"serve", "--http=" + addr, "--dir=" + dir, "--dev=false", "--rate-limit-exempt=127.0.0.1"}
-}
-
-// waitHealthy polls the server's /api/health until it answers 200, the
-// start deadline passes, or exited (nil: not watched) is closed.
-func waitHealthy(url string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(startDeadline)
-	for {
-		select {
-		case <-exited:
-			return errors.New("the server exited while starting")
-		default:
-		}
-		res, err := http.Get(url + "/api/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return nil
-			}
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("server not healthy after %s: %v", startDeadline, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	args := processtest.ServeArgs(dir, append([]string{"--rate-limit-exempt=127.0.0.1"}, extraArgs...)...)
+	return &Server{Server: processtest.Start(t, binary, processtest.Options{Args: args, StartTimeout: startDeadline}), Dir: dir}
 }
 
 // API sends a JSON request to the server and decodes the answer.

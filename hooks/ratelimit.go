@@ -9,22 +9,20 @@ import (
 	"github.com/rollcall/rollcall/config"
 )
 
-// registerRateLimitExempt stores --rate-limit-exempt in PocketBase's rate
+// applyRateLimitExemptions stores --rate-limit-exempt in PocketBase's rate
 // limit settings when the server starts. Without the flag the stored list
 // (empty on a fresh install, editable in the dashboard) is left alone.
-func registerRateLimitExempt(app core.App, cfg *config.Config) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		if len(cfg.RateLimitExempt) == 0 {
-			return se.Next()
+func applyRateLimitExemptions(app core.App, cfg *config.Config) error {
+	if len(cfg.RateLimitExempt) == 0 {
+		return nil
+	}
+	settings := app.Settings()
+	if !slices.Equal(settings.RateLimits.ExcludedIPs, cfg.RateLimitExempt) {
+		settings.RateLimits.ExcludedIPs = slices.Clone(cfg.RateLimitExempt)
+		if err := app.Save(settings); err != nil {
+			return fmt.Errorf("save rate limit exemptions: %w", err)
 		}
-		settings := se.App.Settings()
-		if !slices.Equal(settings.RateLimits.ExcludedIPs, cfg.RateLimitExempt) {
-			settings.RateLimits.ExcludedIPs = slices.Clone(cfg.RateLimitExempt)
-			if err := se.App.Save(settings); err != nil {
-				return fmt.Errorf("save rate limit exemptions: %w", err)
-			}
-		}
-		se.App.Logger().Warn("rate limiter skips these addresses", "ips", cfg.RateLimitExempt)
-		return se.Next()
-	})
+	}
+	app.Logger().Warn("rate limiter skips these addresses", "ips", cfg.RateLimitExempt)
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/rollcall/rollcall/crossprocess"
 	"github.com/rollcall/rollcall/hooks"
 	"github.com/rollcall/rollcall/internal/apptest"
 	"github.com/rollcall/rollcall/openapi/contract"
@@ -117,7 +118,7 @@ func TestTopFollowsOtherProcesses(t *testing.T) {
 	if got := title(); got != before {
 		t.Fatalf("served %q without a notification: the cache is not in use", got)
 	}
-	if err := hooks.NotifyDataChanged(app); err != nil {
+	if err := crossprocess.Notify(app); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)

@@ -6,8 +6,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"github.com/rollcall/rollcall/valuations/search"
 )
 
 // ValuationRateLimits are added to a fresh or existing install for the
@@ -33,6 +31,39 @@ var valuationIndexes = map[string]string{
 	"idx_properties_scheme":        "`scheme` COLLATE NOCASE",
 	"idx_properties_street_number": "`street_number`",
 	"idx_properties_updated":       "`updated`, `id`",
+}
+
+// searchIndexSQL creates the trigram index of owners and addresses (a
+// contentless FTS5 table keyed by properties' rowid; remove_diacritics so
+// "Müller" is found by "muller"), the triggers that keep it in step, and
+// fills it. scraper/store keeps it afterwards; its test holds its copy of
+// the triggers to these.
+var searchIndexSQL = []string{
+	`CREATE VIRTUAL TABLE IF NOT EXISTS properties_search USING fts5(
+		address, owner, content='', contentless_delete=1, tokenize='trigram remove_diacritics 1')`,
+	`CREATE TRIGGER IF NOT EXISTS properties_search_insert AFTER INSERT ON properties BEGIN
+			INSERT INTO properties_search(rowid, address, owner) VALUES (new.rowid, coalesce(new.address, ''), ` + ownerOfNew + `);
+		END`,
+	`CREATE TRIGGER IF NOT EXISTS properties_search_update AFTER UPDATE OF address, first_owner, owners ON properties BEGIN
+			DELETE FROM properties_search WHERE rowid = old.rowid;
+			INSERT INTO properties_search(rowid, address, owner) VALUES (new.rowid, coalesce(new.address, ''), ` + ownerOfNew + `);
+		END`,
+	`CREATE TRIGGER IF NOT EXISTS properties_search_delete AFTER DELETE ON properties BEGIN
+			DELETE FROM properties_search WHERE rowid = old.rowid;
+		END`,
+	`INSERT INTO properties_search(rowid, address, owner)
+		SELECT p.rowid, coalesce(p.address, ''), coalesce(p.first_owner, '') || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(CASE WHEN json_valid(p.owners) THEN p.owners END)), '') FROM properties p`,
+}
+
+// ownerOfNew is what the owner column indexes: the first owner and, when
+// details were scraped, every registered owner, one per line.
+const ownerOfNew = "coalesce(new.first_owner, '') || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(CASE WHEN json_valid(new.owners) THEN new.owners END)), '')"
+
+var dropSearchIndexSQL = []string{
+	"DROP TRIGGER IF EXISTS properties_search_insert",
+	"DROP TRIGGER IF EXISTS properties_search_update",
+	"DROP TRIGGER IF EXISTS properties_search_delete",
+	"DROP TABLE IF EXISTS properties_search",
 }
 
 // The valuation API: public reads of the roll (writes stay with the scraper
@@ -69,8 +100,10 @@ func init() {
 			return fmt.Errorf("open property_history: %w", err)
 		}
 
-		if err := search.Create(app); err != nil {
-			return err
+		for _, q := range searchIndexSQL {
+			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+				return fmt.Errorf("search index: %w", err)
+			}
 		}
 
 		s := app.Settings()
@@ -81,8 +114,10 @@ func init() {
 		}
 		return app.Save(s)
 	}, func(app core.App) error {
-		if err := search.Drop(app); err != nil {
-			return err
+		for _, q := range dropSearchIndexSQL {
+			if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+				return fmt.Errorf("drop search index: %w", err)
+			}
 		}
 		s := app.Settings()
 		s.RateLimits.Rules = slices.DeleteFunc(s.RateLimits.Rules, func(r core.RateLimitRule) bool {

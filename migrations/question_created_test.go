@@ -11,7 +11,7 @@ import (
 // Questions saved with an empty `created` by earlier releases get the start
 // of their asking day back; dated questions are left alone.
 func TestRepairRestoresEmptyCreationDates(t *testing.T) {
-	fixture, err := apptest.Build()
+	fixture, err := apptest.Build(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,13 @@
-// Package questions holds the storage side of ranked questions: recounting a
-// question's answers and votes inside a transaction, the day rollover, the
-// drift check and the top-20 read. Hooks and commands call into it.
+// Package questions is the questions half of Rollcall: its storage
+// (recounting a question's answers and votes inside the write's
+// transaction, the day rollover, the drift check, the top-20 read), the
+// record hooks that keep every question exact whoever writes, and the
+// top-20 handler with its caches. hooks.Register binds them; the ranking
+// commands call the storage directly.
 package questions
 
-// Collection and field names, shared with the migrations.
+// Collection and field names. The migrations spell them out themselves:
+// they are frozen history.
 const (
 	Questions = "questions"
 	Answers   = "answers"

@@ -1,7 +1,17 @@
 // Package scraper reads eThekwini's valuation roll site: it fetches pages,
 // parses the result tables and criteria dropdowns, and cleans every value.
-// Only its store sub-package knows PocketBase.
+// It knows nothing of PocketBase: scraper/store writes what it finds, and
+// scraper/job runs the two together.
 package scraper
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// DefaultBaseURL is the 2022 roll; the 2017 and 2012 sites share its layout.
+const DefaultBaseURL = "https://valuation2022.durban.gov.za"
 
 // Roll is one of the site's two valuation rolls.
 type Roll int
@@ -20,6 +30,30 @@ func (r Roll) String() string {
 		return "sectional"
 	}
 	return "unknown"
+}
+
+// RollByName reads a roll's name as String writes it.
+func RollByName(name string) (Roll, error) {
+	switch name {
+	case "full":
+		return FullTitle, nil
+	case "sectional":
+		return Sectional, nil
+	}
+	return 0, fmt.Errorf("unknown roll %q", name)
+}
+
+// ParseRolls reads what a user asks for (--roll, the trigger's "roll"):
+// full, sectional or both, which is also the default.
+func ParseRolls(s string) ([]Roll, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "both" || s == "" {
+		return []Roll{FullTitle, Sectional}, nil
+	}
+	if r, err := RollByName(s); err == nil {
+		return []Roll{r}, nil
+	}
+	return nil, errors.New(`want "full", "sectional" or "both"`)
 }
 
 // RawRow is one data row of a result table as the site sent it: the eight

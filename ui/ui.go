@@ -86,19 +86,7 @@ func (s *Site) versioned(page []byte) []byte {
 // Version identifies this build's assets.
 func (s *Site) Version() string { return s.version }
 
-// Register serves public on every GET path that no other route claims.
-func Register(app core.App, public fs.FS) {
-	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		site, err := NewSite(public)
-		if err != nil {
-			return err
-		}
-		se.Router.GET("/{path...}", site.Serve)
-		return se.Next()
-	})
-}
-
-// Serve answers one GET.
+// Serve answers one GET that no other route claims (hooks binds it last).
 func (s *Site) Serve(e *core.RequestEvent) error {
 	p := e.Request.URL.Path
 	// PocketBase's catch-all would answer a mistyped API call with the

@@ -1,12 +1,14 @@
 package ui_test
 
 import (
+	"io/fs"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rollcall/rollcall/ui"
@@ -27,8 +29,20 @@ func factory(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ui.Register(app, public)
+	serveSite(app, public)
 	return app
+}
+
+// serveSite binds the site as hooks does: the catch-all GET route.
+func serveSite(app core.App, files fs.FS) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		site, err := ui.NewSite(files)
+		if err != nil {
+			return err
+		}
+		se.Router.GET("/{path...}", site.Serve)
+		return se.Next()
+	})
 }
 
 // header checks that a response header contains want.
@@ -221,7 +235,7 @@ func TestDocsVendoredFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ui.Register(app, real)
+			serveSite(app, real)
 			return app
 		}
 		s.Test(t)

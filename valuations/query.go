@@ -16,8 +16,6 @@ import (
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
-
-	"github.com/rollcall/rollcall/valuations/search"
 )
 
 // Page sizes of the list endpoint.
@@ -105,6 +103,9 @@ type ParseError struct{ Params validation.Errors }
 
 func (e *ParseError) Error() string { return "invalid query parameters: " + e.Params.Error() }
 
+// Unwrap lets the caller name every parameter in its 400.
+func (e *ParseError) Unwrap() error { return e.Params }
+
 func parse(values url.Values, paged bool) (Query, error) {
 	q := Query{Sort: Sort{Key: "rateNumber"}, Page: 1, PerPage: DefaultPerPage}
 	errs := validation.Errors{}
@@ -169,8 +170,8 @@ func parse(values url.Values, paged bool) (Query, error) {
 	}
 	substring := func(name string) string {
 		v := text(name, 100)
-		if v != "" && search.TooShort(v) {
-			bad(name, "validation_too_short", fmt.Sprintf("Needs at least %d characters for a partial match.", search.MinLength))
+		if v != "" && tooShortForSearch(v) {
+			bad(name, "validation_too_short", fmt.Sprintf("Needs at least %d characters for a partial match.", SearchMinLength))
 			return ""
 		}
 		return v
@@ -264,18 +265,6 @@ func parseTime(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Parse(storedLayout, s)
-}
-
-// NoParams refuses any parameter: for endpoints that take none.
-func NoParams(values url.Values) error {
-	errs := validation.Errors{}
-	for name := range values {
-		errs[name] = validation.NewError("validation_unknown_parameter", "Unknown parameter (see /api/openapi.yaml for this endpoint's parameters).")
-	}
-	if len(errs) > 0 {
-		return &ParseError{Params: errs}
-	}
-	return nil
 }
 
 // ParseRunLimit reads the run list's only parameter, limit.

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/pocketbase/dbx"
-
-	"github.com/rollcall/rollcall/valuations/search"
 )
 
 // where is a filter as SQL over properties aliased p. Every value is a bound
@@ -47,10 +45,10 @@ func (f Filter) where() (string, dbx.Params) {
 		add("p.rating_category = {:v} COLLATE NOCASE", f.RatingCategory)
 	}
 	if f.Owner != "" {
-		add("p.rowid IN (SELECT rowid FROM "+search.Table+" WHERE "+search.Table+" MATCH {:v})", search.Phrase("owner", f.Owner))
+		add("p.rowid IN (SELECT rowid FROM "+searchTable+" WHERE "+searchTable+" MATCH {:v})", searchPhrase("owner", f.Owner))
 	}
 	if f.Address != "" {
-		add("p.rowid IN (SELECT rowid FROM "+search.Table+" WHERE "+search.Table+" MATCH {:v})", search.Phrase("address", f.Address))
+		add("p.rowid IN (SELECT rowid FROM "+searchTable+" WHERE "+searchTable+" MATCH {:v})", searchPhrase("address", f.Address))
 	}
 	if f.StreetNumber != "" {
 		add("p.street_number = {:v}", f.StreetNumber)

@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// Properties is the collection the roll is stored in (scraper/store writes
+// it).
+const Properties = "properties"
+
 // Valuation is one property as the API shows it. Values the site leaves
 // empty are nil (JSON null), never 0.
 type Valuation struct {

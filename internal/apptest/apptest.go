@@ -1,5 +1,7 @@
-// Package apptest builds test apps with Rollcall's migrations and hooks, a
-// fixture of users, questions and tokens, and an injectable clock.
+// Package apptest builds test apps with Rollcall's migrations, a fixture of
+// users, questions and tokens, and an injectable clock. Hooks are bound only
+// where the test package asks (its Bind): the scraper's store and job tests
+// run on a bare migrated app.
 package apptest
 
 import (
@@ -12,6 +14,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -19,7 +22,6 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rollcall/rollcall/config"
-	"github.com/rollcall/rollcall/hooks"
 	_ "github.com/rollcall/rollcall/migrations"
 	"github.com/rollcall/rollcall/questions"
 )
@@ -62,15 +64,26 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
+// Bind binds hooks to a test app, as hooks.Register does in the binary.
+type Bind func(app core.App, cfg *config.Config)
+
+// Pages is a minimal site for apps that serve pages in tests.
+var Pages = fstest.MapFS{
+	"index.html": {Data: []byte(`<!doctype html><title>Rollcall</title><script type="module" src="/assets/app.js"></script>`)},
+	"docs.html":  {Data: []byte(`<!doctype html><title>API docs</title>`)},
+}
+
 // Fixture is a data dir with the fixture's records, cloned by every test app.
 type Fixture struct {
 	Dir string
 	// Tokens by role: "alice", "bob", "carol", "super".
 	Tokens map[string]string
+	bind   Bind
 }
 
-// Build creates the fixture. Call it once from TestMain and Close it after.
-func Build() (*Fixture, error) {
+// Build creates the fixture with bind's hooks (nil: none). Call it once from
+// TestMain and Close it after.
+func Build(bind Bind) (*Fixture, error) {
 	empty, err := os.MkdirTemp("", "rollcall_fixture_src_*")
 	if err != nil {
 		return nil, err
@@ -80,11 +93,8 @@ func Build() (*Fixture, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fixture app: %w", err)
 	}
-	cfg := config.New()
-	cfg.Now = NewClock(FixtureTime).Now
-	hooks.Register(app, cfg)
-
-	f := &Fixture{Tokens: map[string]string{}}
+	f := &Fixture{Tokens: map[string]string{}, bind: bind}
+	f.bindTo(app, nil)
 	if err := f.populate(app); err != nil {
 		app.Cleanup()
 		return nil, err
@@ -97,11 +107,11 @@ func Build() (*Fixture, error) {
 	return f, nil
 }
 
-// Main is a package's TestMain: it builds the fixture into *f, runs the
-// tests and removes it.
-func Main(m *testing.M, f **Fixture) {
+// Main is a package's TestMain: it builds the fixture into *f with bind's
+// hooks (nil: none), runs the tests and removes it.
+func Main(m *testing.M, f **Fixture, bind Bind) {
 	var err error
-	if *f, err = Build(); err != nil {
+	if *f, err = Build(bind); err != nil {
 		fmt.Fprintln(os.Stderr, "fixture:", err)
 		os.Exit(1)
 	}
@@ -154,20 +164,27 @@ func (f *Fixture) populate(app core.App) error {
 	return nil
 }
 
-// NewApp clones the fixture into a test app with Rollcall's hooks bound to
-// cfg. A nil cfg means UTC and a clock at FixtureTime.
+// NewApp clones the fixture into a test app with the fixture's hooks bound
+// to cfg. A nil cfg means UTC and a clock at FixtureTime.
 func (f *Fixture) NewApp(tb testing.TB, cfg *config.Config) *tests.TestApp {
 	tb.Helper()
 	app, err := tests.NewTestApp(f.Dir)
 	if err != nil {
 		tb.Fatalf("test app: %v", err)
 	}
+	f.bindTo(app, cfg)
+	return app
+}
+
+func (f *Fixture) bindTo(app core.App, cfg *config.Config) {
+	if f.bind == nil {
+		return
+	}
 	if cfg == nil {
 		cfg = config.New()
 		cfg.Now = NewClock(FixtureTime).Now
 	}
-	hooks.Register(app, cfg)
-	return app
+	f.bind(app, cfg)
 }
 
 // Factory returns a tests.ApiScenario factory over NewApp.
@@ -273,4 +290,26 @@ func (c *Client) Get(url string, headers map[string]string) *httptest.ResponseRe
 	rec := httptest.NewRecorder()
 	c.handler.ServeHTTP(rec, req)
 	return rec
+}
+
+// NewEmpty returns a migrated test app with no records and no hooks, removed
+// when the test ends.
+func NewEmpty(tb testing.TB) *tests.TestApp {
+	tb.Helper()
+	app, err := tests.NewTestApp(tb.TempDir())
+	if err != nil {
+		tb.Fatalf("test app: %v", err)
+	}
+	tb.Cleanup(app.Cleanup)
+	return app
+}
+
+// Count runs a query that selects one number.
+func Count(tb testing.TB, app core.App, sql string) int {
+	tb.Helper()
+	var n int
+	if err := app.DB().NewQuery(sql).Row(&n); err != nil {
+		tb.Fatalf("%s: %v", sql, err)
+	}
+	return n
 }

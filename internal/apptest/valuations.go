@@ -150,7 +150,7 @@ func (f *Fixture) WithValuations() (*Fixture, Seeded, error) {
 		app.Cleanup()
 		return nil, seeded, err
 	}
-	derived := &Fixture{Dir: app.DataDir(), Tokens: f.Tokens}
+	derived := &Fixture{Dir: app.DataDir(), Tokens: f.Tokens, bind: f.bind}
 	// Keep the data dir: ClearBootstrap closes the DB without removing it.
 	if err := app.ClearBootstrap(); err != nil {
 		return nil, seeded, err

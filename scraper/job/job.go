@@ -18,9 +18,6 @@ import (
 	"github.com/rollcall/rollcall/scraper/store"
 )
 
-// DefaultBaseURL is the 2022 roll; the 2017 and 2012 sites share its layout.
-const DefaultBaseURL = "https://valuation2022.durban.gov.za"
-
 // Options for one run.
 type Options struct {
 	Spec     store.Spec
@@ -116,7 +113,7 @@ func (o *Options) normalize() error {
 		return errors.New("no roll to scrape")
 	}
 	if o.Spec.BaseURL == "" {
-		o.Spec.BaseURL = DefaultBaseURL
+		o.Spec.BaseURL = scraper.DefaultBaseURL
 	}
 	return nil
 }

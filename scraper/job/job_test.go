@@ -21,7 +21,7 @@ import (
 
 var fixture *apptest.Fixture
 
-func TestMain(m *testing.M) { apptest.Main(m, &fixture) }
+func TestMain(m *testing.M) { apptest.Main(m, &fixture, nil) }
 
 // The test rolls: one big enough that several suburbs pass the 1,000-row
 // cap, and a small one for the fault tests.
@@ -49,15 +49,6 @@ func options(url string) job.Options {
 		Spec:  store.Spec{Rolls: []scraper.Roll{scraper.FullTitle, scraper.Sectional}, BaseURL: url, Concurrency: 4},
 		Sleep: noSleep,
 	}
-}
-
-func count(t *testing.T, app core.App, sql string) int {
-	t.Helper()
-	var n int
-	if err := app.DB().NewQuery(sql).Row(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // storedPins lists "roll/pin" of every stored property.
@@ -99,7 +90,7 @@ func TestFullRunUnchangedRunAndMutatedRun(t *testing.T) {
 		t.Fatalf("counts %+v for %d properties", res.Counts, len(want))
 	}
 	// Rows without a rate number came through their Details link.
-	if count(t, app, "SELECT COUNT(*) FROM properties WHERE rate_number = ''") == 0 {
+	if apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE rate_number = ''") == 0 {
 		t.Fatal("no property without a rate number was recovered")
 	}
 	// Empty cells are stored as no value, never 0.
@@ -109,7 +100,7 @@ func TestFullRunUnchangedRunAndMutatedRun(t *testing.T) {
 			zeros++
 		}
 	}
-	if got := count(t, app, "SELECT COUNT(*) FROM properties WHERE market_value IS NULL"); got != zeros || count(t, app, "SELECT COUNT(*) FROM properties WHERE market_value = 0") != 0 {
+	if got := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE market_value IS NULL"); got != zeros || apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE market_value = 0") != 0 {
 		t.Fatalf("%d properties with no market value stored; the site shows %d empty cells", got, zeros)
 	}
 	rec, _ := app.FindRecordById("scrape_runs", res.RunID)
@@ -118,12 +109,12 @@ func TestFullRunUnchangedRunAndMutatedRun(t *testing.T) {
 	}
 
 	// Unchanged: nothing written.
-	before := count(t, app, "SELECT COUNT(*) FROM properties WHERE updated != created")
+	before := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE updated != created")
 	res, err = job.Run(context.Background(), app, options(url))
 	if err != nil || res.Counts.RowsNew+res.Counts.RowsChanged+res.Counts.RowsGone != 0 || int(res.Counts.RowsUnchanged) != len(want) {
 		t.Fatalf("unchanged run: %v %+v", err, res.Counts)
 	}
-	if count(t, app, "SELECT COUNT(*) FROM property_history") != 0 || count(t, app, "SELECT COUNT(*) FROM properties WHERE updated != created") != before {
+	if apptest.Count(t, app, "SELECT COUNT(*) FROM property_history") != 0 || apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE updated != created") != before {
 		t.Fatal("an unchanged run wrote")
 	}
 
@@ -198,10 +189,10 @@ func TestWAFPageFailsItsPartitionLoudly(t *testing.T) {
 	if !strings.Contains(strings.Join(res.Counts.Errors, "\n"), "firewall block page") {
 		t.Fatalf("errors %q do not name the block page", res.Counts.Errors)
 	}
-	if count(t, app, "SELECT COUNT(*) FROM properties WHERE suburb_id = '"+blocked+"'") != 0 {
+	if apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE suburb_id = '"+blocked+"'") != 0 {
 		t.Fatal("rows stored for the blocked suburb")
 	}
-	if count(t, app, "SELECT COUNT(*) FROM properties") == 0 {
+	if apptest.Count(t, app, "SELECT COUNT(*) FROM properties") == 0 {
 		t.Fatal("the other suburbs were not scraped")
 	}
 }
@@ -213,13 +204,13 @@ func TestOutageFailsTheRunAndChangesNothing(t *testing.T) {
 	if _, err := job.Run(context.Background(), app, options(url)); err != nil {
 		t.Fatal(err)
 	}
-	before := count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at = ''")
+	before := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at = ''")
 	site.SetFaults(fakesite.Faults{Outage: true})
 	res, err := job.Run(context.Background(), app, options(url))
 	if err == nil || res.Status != "failed" || !errors.Is(err, scraper.ErrRobotsUnusable) {
 		t.Fatalf("outage: %q, %v", res.Status, err)
 	}
-	if count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at = ''") != before || count(t, app, "SELECT COUNT(*) FROM property_history") != 0 {
+	if apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at = ''") != before || apptest.Count(t, app, "SELECT COUNT(*) FROM property_history") != 0 {
 		t.Fatal("an outage changed stored properties")
 	}
 	// The site answers robots.txt but every search fails: the breaker ends the run.
@@ -228,7 +219,7 @@ func TestOutageFailsTheRunAndChangesNothing(t *testing.T) {
 	if err == nil || res.Status != "failed" {
 		t.Fatalf("all searches failing: %q, %v", res.Status, err)
 	}
-	if count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at = ''") != before {
+	if apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at = ''") != before {
 		t.Fatal("a failed run marked properties gone")
 	}
 }
@@ -274,10 +265,10 @@ func TestSuburbRunAndDetails(t *testing.T) {
 	if err != nil || res.Status != "ok" {
 		t.Fatalf("suburb run: %q, %v", res.Status, err)
 	}
-	if got := count(t, app, "SELECT COUNT(*) FROM properties"); got != sizes[suburb] {
+	if got := apptest.Count(t, app, "SELECT COUNT(*) FROM properties"); got != sizes[suburb] {
 		t.Fatalf("stored %d; suburb %s has %d", got, suburb, sizes[suburb])
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties WHERE erf = '' OR deeds_town = '' OR json_array_length(owners) < 1"); n != 0 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE erf = '' OR deeds_town = '' OR json_array_length(owners) < 1"); n != 0 {
 		t.Fatalf("%d properties without their profile's ERF, deeds town and owners", n)
 	}
 }

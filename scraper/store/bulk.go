@@ -7,8 +7,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/dbutils"
-
-	"github.com/rollcall/rollcall/valuations/search"
 )
 
 // The first load of an empty roll inserts every property at once. Keeping
@@ -38,7 +36,7 @@ func (s *Store) enterBulkLoad() (bool, error) {
 			return false, fmt.Errorf("drop index %s for the first load: %w", idx.IndexName, err)
 		}
 	}
-	if err := search.DropTriggers(s.app); err != nil {
+	if err := dropSearchTriggers(s.app); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -87,7 +85,7 @@ func ensureIndexes(app core.App) (bool, error) {
 			}
 		}
 		var err error
-		rebuilt, err = search.Ensure(app)
+		rebuilt, err = ensureSearch(app)
 		return err
 	})
 	if err != nil {

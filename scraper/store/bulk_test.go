@@ -15,10 +15,10 @@ func TestFirstLoadBuildsIndexesAtTheEnd(t *testing.T) {
 	defer app.Cleanup()
 	st := store.New(app, apptest.NewClock(apptest.FixtureTime).Now)
 	indexes := func() int {
-		return count(t, app, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'properties' AND sql IS NOT NULL")
+		return apptest.Count(t, app, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'properties' AND sql IS NOT NULL")
 	}
 	triggers := func() int {
-		return count(t, app, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'properties_search_%'")
+		return apptest.Count(t, app, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'properties_search_%'")
 	}
 	all, allTriggers := indexes(), triggers()
 	if allTriggers != 3 || all < 5 {
@@ -43,19 +43,19 @@ func TestFirstLoadBuildsIndexesAtTheEnd(t *testing.T) {
 	if _, err := st.Finish(run, nil); err != nil {
 		t.Fatal(err)
 	}
-	if c := run.Counts; c.RowsNew != 3 || c.RowsSeen != 3 || c.RowsGone != 0 || count(t, app, "SELECT count(*) FROM properties") != 3 {
-		t.Fatalf("first load: %d new, %d seen, %d gone, %d stored; want 3, 3, 0, 3", c.RowsNew, c.RowsSeen, c.RowsGone, count(t, app, "SELECT count(*) FROM properties"))
+	if c := run.Counts; c.RowsNew != 3 || c.RowsSeen != 3 || c.RowsGone != 0 || apptest.Count(t, app, "SELECT count(*) FROM properties") != 3 {
+		t.Fatalf("first load: %d new, %d seen, %d gone, %d stored; want 3, 3, 0, 3", c.RowsNew, c.RowsSeen, c.RowsGone, apptest.Count(t, app, "SELECT count(*) FROM properties"))
 	}
 	if indexes() != all || triggers() != allTriggers {
 		t.Fatalf("after: %d of %d indexes, %d triggers", indexes(), all, triggers())
 	}
-	if n := count(t, app, `SELECT count(*) FROM properties_search WHERE properties_search MATCH 'owner : "OWNER P2"'`); n != 1 {
+	if n := apptest.Count(t, app, `SELECT count(*) FROM properties_search WHERE properties_search MATCH 'owner : "OWNER P2"'`); n != 1 {
 		t.Fatalf("search index finds %d rows for OWNER P2, want 1", n)
 	}
-	if n := count(t, app, "SELECT count(*) FROM scrape_checkpoints WHERE pins != ''"); n != 0 || count(t, app, "SELECT count(*) FROM scrape_checkpoints") == 0 {
+	if n := apptest.Count(t, app, "SELECT count(*) FROM scrape_checkpoints WHERE pins != ''"); n != 0 || apptest.Count(t, app, "SELECT count(*) FROM scrape_checkpoints") == 0 {
 		t.Fatalf("a closed run keeps %d checkpoints with PIN lists; want its checkpoints kept without them", n)
 	}
-	if count(t, app, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'properties'") == 0 {
+	if apptest.Count(t, app, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'properties'") == 0 {
 		t.Fatal("no planner statistics after the load")
 	}
 
@@ -70,7 +70,7 @@ func TestFirstLoadBuildsIndexesAtTheEnd(t *testing.T) {
 	if err := st.Apply(run, outcome("7", prop("P1", "001", 100), prop("P2", "002", 200), prop("P3", "003", 300))); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, app, `SELECT count(*) FROM properties_search WHERE properties_search MATCH 'owner : "OWNER P3"'`); n != 1 {
+	if n := apptest.Count(t, app, `SELECT count(*) FROM properties_search WHERE properties_search MATCH 'owner : "OWNER P3"'`); n != 1 {
 		t.Fatalf("trigger did not index a new row: %d", n)
 	}
 	if _, err := st.Finish(run, nil); err != nil {

@@ -93,14 +93,11 @@ func rollNames(rolls []scraper.Roll) string {
 func parseRolls(s string) ([]scraper.Roll, error) {
 	var out []scraper.Roll
 	for _, name := range strings.Split(s, ",") {
-		switch name {
-		case "full":
-			out = append(out, scraper.FullTitle)
-		case "sectional":
-			out = append(out, scraper.Sectional)
-		default:
-			return nil, fmt.Errorf("unknown roll %q", name)
+		r, err := scraper.RollByName(name)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, r)
 	}
 	return out, nil
 }

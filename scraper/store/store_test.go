@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"github.com/rollcall/rollcall/internal/apptest"
 	"github.com/rollcall/rollcall/scraper"
 	"github.com/rollcall/rollcall/scraper/store"
@@ -15,7 +13,7 @@ import (
 
 var fixture *apptest.Fixture
 
-func TestMain(m *testing.M) { apptest.Main(m, &fixture) }
+func TestMain(m *testing.M) { apptest.Main(m, &fixture, nil) }
 
 func ptr[T any](v T) *T { return &v }
 
@@ -35,15 +33,6 @@ func spec() store.Spec {
 
 func outcome(key string, props ...scraper.Property) scraper.Outcome {
 	return scraper.Outcome{Partition: scraper.Partition{Roll: scraper.FullTitle, SuburbID: key}, Status: scraper.StatusDone, Properties: props}
-}
-
-func count(t *testing.T, app core.App, sql string) int {
-	t.Helper()
-	var n int
-	if err := app.DB().NewQuery(sql).Row(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // runOnce scrapes outcomes as one complete run and returns its counts.
@@ -76,7 +65,7 @@ func TestUpsertHistoryAndGone(t *testing.T) {
 	if first.RowsNew != 3 || first.RowsSeen != 3 || first.RowsChanged != 0 {
 		t.Fatalf("first run counts %+v", first)
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties"); n != 3 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties"); n != 3 {
 		t.Fatalf("%d properties; want 3 (one per PIN)", n)
 	}
 	// No value is NULL, not 0; a value keeps its type.
@@ -87,21 +76,21 @@ func TestUpsertHistoryAndGone(t *testing.T) {
 	if got := fmt.Sprint(rec.Get("market_value"), rec.Get("extent"), rec.Get("use_code")); got != "null null null" {
 		t.Fatalf("a road's empty cells stored as %s", got)
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties WHERE pin = 'P1' AND market_value = 1830000 AND extent = 1012.5 AND rate_number = '01021534'"); n != 1 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE pin = 'P1' AND market_value = 1830000 AND extent = 1012.5 AND rate_number = '01021534'"); n != 1 {
 		t.Fatal("values not stored as numbers with the rate number's leading zero")
 	}
 
 	// Unchanged: nothing written.
 	clock.Set(apptest.FixtureTime.Add(24 * time.Hour))
-	updatedBefore := count(t, app, "SELECT COUNT(*) FROM properties WHERE updated = (SELECT MIN(updated) FROM properties)")
+	updatedBefore := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE updated = (SELECT MIN(updated) FROM properties)")
 	second := runOnce(t, st, spec(), outcome("7", a, b), outcome("8", c))
 	if second.RowsUnchanged != 3 || second.RowsNew+second.RowsChanged+second.RowsGone != 0 {
 		t.Fatalf("unchanged run counts %+v", second)
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM property_history"); n != 0 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM property_history"); n != 0 {
 		t.Fatalf("%d history records after an unchanged run", n)
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties WHERE updated = (SELECT MIN(updated) FROM properties)"); n != updatedBefore {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE updated = (SELECT MIN(updated) FROM properties)"); n != updatedBefore {
 		t.Fatal("an unchanged run rewrote properties")
 	}
 
@@ -124,10 +113,10 @@ func TestUpsertHistoryAndGone(t *testing.T) {
 	if fmt.Sprint(changes) != fmt.Sprint(want) {
 		t.Fatalf("history %v; want %v", changes, want)
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties WHERE pin = 'P3' AND gone_at != ''"); n != 1 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE pin = 'P3' AND gone_at != ''"); n != 1 {
 		t.Fatal("P3 not marked gone")
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties"); n != 3 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties"); n != 3 {
 		t.Fatal("a gone property was deleted")
 	}
 
@@ -135,11 +124,11 @@ func TestUpsertHistoryAndGone(t *testing.T) {
 	partialSpec := spec()
 	partialSpec.Suburb = "PINETOWN"
 	fourth := runOnce(t, st, partialSpec, outcome("7", a))
-	if fourth.RowsGone != 0 || count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''") != 1 {
+	if fourth.RowsGone != 0 || apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''") != 1 {
 		t.Fatalf("a suburb run marked properties gone: %+v", fourth)
 	}
 	back := runOnce(t, st, spec(), outcome("7", a, b), outcome("8", c))
-	if back.RowsChanged != 1 || count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''") != 0 {
+	if back.RowsChanged != 1 || apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''") != 0 {
 		t.Fatalf("P3's return: %+v", back)
 	}
 }
@@ -165,7 +154,7 @@ func TestFailedOrPartialRunMarksNothingGone(t *testing.T) {
 	if err != nil || status != "partial" {
 		t.Fatalf("status %q, %v; want partial", status, err)
 	}
-	if n := count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''"); n != 0 {
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''"); n != 0 {
 		t.Fatal("a partial run marked properties gone")
 	}
 	rec, _ := app.FindRecordById("scrape_runs", run.ID)
@@ -175,7 +164,7 @@ func TestFailedOrPartialRunMarksNothingGone(t *testing.T) {
 
 	run, _ = st.Begin(spec(), "test", false)
 	status, _ = st.Finish(run, errors.New("site down"))
-	if status != "failed" || count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''") != 0 {
+	if status != "failed" || apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE gone_at != ''") != 0 {
 		t.Fatalf("a failed run: status %q", status)
 	}
 }

@@ -1,11 +1,9 @@
-package hooks
+package questions
 
 import (
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/rollcall/rollcall/questions"
 )
 
 // personalCacheSize bounds the signed-in bodies kept (~8 KB each).
@@ -74,16 +72,16 @@ func (c *personalCache) get(app core.App, userID string, snap topSnapshot) ([]by
 }
 
 // withMine copies items and fills in userID's own vote and answer.
-func withMine(app core.App, userID string, items []questions.TopQuestion) ([]questions.TopQuestion, error) {
+func withMine(app core.App, userID string, items []TopQuestion) ([]TopQuestion, error) {
 	ids := make([]string, len(items))
 	for i := range items {
 		ids[i] = items[i].ID
 	}
-	votes, answers, err := questions.Mine(app, userID, ids)
+	votes, answers, err := Mine(app, userID, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]questions.TopQuestion, len(items))
+	out := make([]TopQuestion, len(items))
 	for i, item := range items {
 		if v, ok := votes[item.ID]; ok {
 			item.MyVote = &v

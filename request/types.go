@@ -1,6 +1,7 @@
-package hooks
+package request
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -10,19 +11,19 @@ import (
 // multilineFields may hold line breaks and tabs; other text is one line.
 var multilineFields = map[string]bool{"description": true, "comment": true}
 
-// checkTypes refuses a JSON value of the wrong type for its field, and
+// CheckTypes refuses a JSON value of the wrong type for its field, and
 // control characters in text. PocketBase would coerce instead: 123 becomes
 // "123", true becomes 1, and an object sent as a description becomes "",
 // silently losing what the client sent. Form (multipart) bodies carry only
 // strings, so their types are left to PocketBase's parsing; their text is
 // checked on the record like any other.
-func checkTypes(e *core.RecordRequestEvent) error {
+func CheckTypes(e *core.RecordRequestEvent) error {
 	// PocketBase's RequestInfo body is already coerced by now; the body
 	// check stored the client's own JSON values.
 	body, _ := e.Get(rawBodyKey).(map[string]any)
 	errs := validation.Errors{}
 	for key, value := range body {
-		name := fieldName(key)
+		name := FieldName(key)
 		field := e.Collection.Fields.GetByName(name)
 		if field == nil || value == nil { // unknown keys are ignored, null clears
 			continue
@@ -45,7 +46,7 @@ func checkTypes(e *core.RecordRequestEvent) error {
 		switch {
 		case !utf8.ValidString(value):
 			errs[name] = validation.NewError("validation_invalid_utf8", "Must be valid UTF-8.")
-		case hasControlCharacters(value, multilineFields[name]):
+		case HasControlCharacters(value, multilineFields[name]):
 			errs[name] = validation.NewError("validation_invalid_type", "Must not contain control characters.")
 		}
 	}
@@ -71,7 +72,7 @@ func typeProblem(field core.Field, value any) string {
 		if !ok {
 			return "Must be a string."
 		}
-		if hasControlCharacters(s, multilineFields[field.GetName()]) {
+		if HasControlCharacters(s, multilineFields[field.GetName()]) {
 			return "Must not contain control characters."
 		}
 	case *core.NumberField:
@@ -110,9 +111,9 @@ func idsProblem(value any, multiple bool) string {
 	return "Must be a single string."
 }
 
-// hasControlCharacters reports C0 and C1 control characters and DEL;
+// HasControlCharacters reports C0 and C1 control characters and DEL;
 // multiline text may keep tabs and line breaks.
-func hasControlCharacters(s string, multiline bool) bool {
+func HasControlCharacters(s string, multiline bool) bool {
 	for _, r := range s {
 		if multiline && (r == '\n' || r == '\r' || r == '\t') {
 			continue
@@ -122,4 +123,9 @@ func hasControlCharacters(s string, multiline bool) bool {
 		}
 	}
 	return false
+}
+
+// FieldName strips PocketBase's "+field", "field+" and "field-" modifiers.
+func FieldName(key string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(key, "+"), "+"), "-")
 }

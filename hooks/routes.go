@@ -1,0 +1,102 @@
+package hooks
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/rollcall/rollcall/openapi"
+	"github.com/rollcall/rollcall/questions"
+	"github.com/rollcall/rollcall/ui"
+	"github.com/rollcall/rollcall/valuations"
+	"github.com/rollcall/rollcall/valuations/trigger"
+)
+
+// The URLs Rollcall adds to PocketBase's own.
+const (
+	TopPath           = "/api/questions/top"
+	ValuationsPath    = "/api/valuations"
+	ValuationsCSVPath = "/api/valuations/export"
+	RunsPath          = "/api/valuations/runs"
+	ValuationPath     = "/api/valuations/{id}"
+	ScrapePath        = "/api/valuations/scrape"
+	StatusPath        = "/api/status"
+	OpenAPIPath       = openapi.Path
+	PagesPath         = "/{path...}"
+)
+
+// handlers holds what serves the routes; site is built when serving starts.
+type handlers struct {
+	questions  *questions.Hooks
+	valuations *valuations.API
+	scrapes    *trigger.Trigger
+	site       *ui.Site
+}
+
+// route is one row of the route table.
+type route struct {
+	Method, Path string
+	Handler      func(*core.RequestEvent) error
+	Middleware   []*hook.Handler[*core.RequestEvent]
+	Documented   bool // in openapi.yaml (the pages are not an API)
+}
+
+// group is a set of routes under one path prefix.
+type group struct {
+	Prefix string
+	Routes []route
+}
+
+// routeTable is every route Rollcall adds, grouped by prefix. The OpenAPI
+// document lists exactly the documented ones (routes_test.go).
+func routeTable(h handlers) []group {
+	return []group{
+		{"/api/questions", []route{
+			{http.MethodGet, "/top", h.questions.Top, nil, true},
+		}},
+		{ValuationsPath, []route{
+			{http.MethodGet, "", h.valuations.List, nil, true},
+			{http.MethodGet, "/export", h.valuations.Export, nil, true},
+			{http.MethodGet, "/runs", h.valuations.Runs, nil, true},
+			{http.MethodGet, "/{id}", h.valuations.Property, nil, true},
+			{http.MethodPost, "/scrape", h.scrapes.Start, []*hook.Handler[*core.RequestEvent]{apis.RequireSuperuserAuth()}, true},
+		}},
+		{"/api", []route{
+			{http.MethodGet, "/status", h.valuations.Status, nil, true},
+			{http.MethodGet, "/openapi.yaml", openapi.Serve, nil, true},
+		}},
+		// Last: the pages answer every GET no route above claims.
+		{"", []route{
+			{http.MethodGet, PagesPath, h.site.Serve, nil, false},
+		}},
+	}
+}
+
+func bindRoutes(se *core.ServeEvent, h handlers) {
+	for _, g := range routeTable(h) {
+		rg := se.Router.Group(g.Prefix)
+		for _, r := range g.Routes {
+			rg.Route(r.Method, r.Path, r.Handler).Bind(r.Middleware...)
+		}
+	}
+}
+
+// Route is a method and full path of the route table.
+type Route struct {
+	Method, Path string
+	Documented   bool
+}
+
+// Routes lists the route table, for the test that holds it to the OpenAPI
+// document and for readers.
+func Routes() []Route {
+	var out []Route
+	for _, g := range routeTable(handlers{}) {
+		for _, r := range g.Routes {
+			out = append(out, Route{r.Method, g.Prefix + r.Path, r.Documented})
+		}
+	}
+	return out
+}
