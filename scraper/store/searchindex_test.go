@@ -23,6 +23,25 @@ func migrated(t *testing.T) *tests.TestApp {
 	return app
 }
 
+// objects reads the normalized SQL of properties' objects of the given
+// types (index, trigger) from sqlite_master, by name.
+func objects(t *testing.T, app *tests.TestApp, types string) map[string]string {
+	t.Helper()
+	var rows []struct {
+		Name string `db:"name"`
+		SQL  string `db:"sql"`
+	}
+	err := app.DB().NewQuery("SELECT name, sql FROM sqlite_master WHERE type IN (" + types + ") AND tbl_name = 'properties' AND sql IS NOT NULL").All(&rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range rows {
+		out[r.Name] = normalize(r.SQL)
+	}
+	return out
+}
+
 // normalize collapses whitespace and drops IF NOT EXISTS, which SQLite
 // leaves out of the text it stores.
 func normalize(sql string) string {
@@ -37,17 +56,7 @@ func normalize(sql string) string {
 // built.
 func TestMigratedSearchTriggersAreTheStores(t *testing.T) {
 	app := migrated(t)
-	var rows []struct {
-		Name string `db:"name"`
-		SQL  string `db:"sql"`
-	}
-	if err := app.DB().NewQuery("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'properties' ORDER BY name").All(&rows); err != nil {
-		t.Fatal(err)
-	}
-	made := map[string]string{}
-	for _, r := range rows {
-		made[r.Name] = normalize(r.SQL)
-	}
+	made := objects(t, app, "'trigger'")
 	ours := map[string]string{}
 	for i, sql := range searchTriggers() {
 		ours[searchTriggerNames[i]] = normalize(sql)
@@ -68,20 +77,7 @@ func TestMigratedSearchTriggersAreTheStores(t *testing.T) {
 // ones the migrations made, to the letter.
 func TestBulkLoadRebuildsTheMigratedIndexes(t *testing.T) {
 	app := migrated(t)
-	indexes := func() map[string]string {
-		var rows []struct {
-			Name string `db:"name"`
-			SQL  string `db:"sql"`
-		}
-		if err := app.DB().NewQuery("SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'properties' AND sql IS NOT NULL").All(&rows); err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]string{}
-		for _, r := range rows {
-			out[r.Name] = normalize(r.SQL)
-		}
-		return out
-	}
+	indexes := func() map[string]string { return objects(t, app, "'index', 'trigger'") }
 	made := indexes()
 	if len(made) < 10 {
 		t.Fatalf("a fresh database has only %v", slices.Sorted(maps.Keys(made)))
