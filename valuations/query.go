@@ -1,7 +1,8 @@
-// Package valuations answers the valuation API's questions of the stored
-// roll: filtered, sorted pages with a total, one property with its history
-// and the runs that saw it, a CSV stream, and the scrape status. It builds
-// SQL from parsed parameters only, with every value bound.
+// Package valuations is the valuation roll's read API: filtered, sorted
+// pages with a total, one property with its history and the runs that saw
+// it, a CSV stream, and the scrape status, with their HTTP handlers
+// (api.go). It builds SQL from parsed parameters only, with every value
+// bound. It reads what scraper/store writes and never imports it.
 package valuations
 
 import (

@@ -1,6 +1,7 @@
 // Package job runs one scrape from start to end: it takes the lease, reads
 // the criteria pages, walks the partitions, stores each outcome and closes
-// the run. The CLI, the cron job and the superuser trigger all call Run.
+// the run. The CLI calls Run; the cron job and the superuser trigger call
+// Start, which runs it in the background.
 package job
 
 import (

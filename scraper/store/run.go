@@ -1,6 +1,7 @@
 // Package store keeps the scraped valuation roll in PocketBase: properties
 // upserted by identity in batches of raw SQL, the history of changed values,
-// and the run log with its lease and per-partition checkpoints.
+// the run log with its lease and per-partition checkpoints, and the indexes
+// and search index the valuation API reads.
 package store
 
 import (
