@@ -99,13 +99,13 @@ func sameDefault(flag, readme string) bool {
 	return flag == readme
 }
 
-// The scrape command's own flags are in README's scrape table.
+// The scrape command's own flags are in docs/scraper.md's flag table.
 func TestScrapeFlagsAreDocumented(t *testing.T) {
 	app, err := newApp()
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile("README.md")
+	raw, err := os.ReadFile("docs/scraper.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestScrapeFlagsAreDocumented(t *testing.T) {
 	}
 	scrape.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
 		if f.Name != "help" && !strings.Contains(string(raw), "| `--"+f.Name+"` |") {
-			t.Errorf("rollcall scrape --%s has no README table row", f.Name)
+			t.Errorf("rollcall scrape --%s has no row in docs/scraper.md", f.Name)
 		}
 	})
 }

@@ -53,11 +53,11 @@ func BenchmarkScrape500k(b *testing.B) {
 	dryName := "dry run (fetch + parse + clean, no store), same site"
 	collector.add(b, row{figure: "Scrape, first run (fetch + parse + clean + upsert)",
 		value: medianOf(firstRate), unit: "rows/s", baseline: dryName, base: medianOf(dryRate),
-		target: valueAtLeast(20_000, "≥ 20,000 rows/s (README)"), note: fmt.Sprintf("%d-row fake; %s", *flagProperties, rounds)})
+		target: valueAtLeast(20_000, "≥ 20,000 rows/s (docs/development.md)"), note: fmt.Sprintf("%d-row fake; %s", *flagProperties, rounds)})
 	collector.add(b, row{figure: "Scrape, unchanged re-run (writes nothing)", value: medianOf(secondRate), unit: "rows/s",
 		baseline: dryName, base: medianOf(dryRate), note: rounds + "; 0 new, 0 changed, 0 gone checked"})
 	collector.add(b, row{figure: "Scrape, peak RSS of the scraper process (first run)", value: medianOf(firstRSS), unit: "MB",
-		baseline: "dry run", base: medianOf(dryRSS), target: valueAtMost(150, "≤ 150 MB (README)"),
+		baseline: "dry run", base: medianOf(dryRSS), target: valueAtMost(150, "≤ 150 MB (docs/development.md)"),
 		note: fmt.Sprintf("%s; unchanged re-run %s MB", rounds, num(medianOf(secondRSS)))})
 }
 

@@ -49,7 +49,7 @@ func BenchmarkValuationQueries(b *testing.B) {
 			func(i int) string { return list + "suburb=" + q(v.suburbs[i%len(v.suburbs)]) },
 			func(i int) string {
 				return pb + "filter=" + q("address_suburb='"+v.suburbs[i%len(v.suburbs)]+"'")
-			}, valueAtMost(10, "p95 ≤ 10 ms (README)")},
+			}, valueAtMost(10, "p95 ≤ 10 ms (docs/development.md)")},
 		{"range: market value band, sorted by value",
 			func(i int) string {
 				lo := 500_000 + i*10_000
@@ -62,11 +62,11 @@ func BenchmarkValuationQueries(b *testing.B) {
 		{"partial text: address contains a street name",
 			func(i int) string { return list + "address=" + q(v.streets[i%len(v.streets)]) },
 			func(i int) string { return pb + "filter=" + q("address~'"+v.streets[i%len(v.streets)]+"'") },
-			ratioAtMost(0.1, "p95 ≤ 1/10 of the list's (README)")},
+			ratioAtMost(0.1, "p95 ≤ 1/10 of the list's (docs/development.md)")},
 		{"partial text: owner contains a name",
 			func(i int) string { return list + "owner=" + q(v.owners[i%len(v.owners)]) },
 			func(i int) string { return pb + "filter=" + q("first_owner~'"+v.owners[i%len(v.owners)]+"'") },
-			ratioAtMost(0.1, "p95 ≤ 1/10 of the list's (README)")},
+			ratioAtMost(0.1, "p95 ≤ 1/10 of the list's (docs/development.md)")},
 		{"sorted page: whole roll by value, pages 1–40",
 			func(i int) string { return list + fmt.Sprintf("sort=-marketValue&page=%d", i%40+1) },
 			func(i int) string { return pb + fmt.Sprintf("sort=-market_value&page=%d", i%40+1) }, nil},
@@ -127,7 +127,7 @@ func BenchmarkValuationQueries(b *testing.B) {
 		value: medianOf(secs(exports)), unit: "s", baseline: "paging PocketBase's list to the end (perPage=1000, skipTotal)",
 		base: medianOf(secs(pagings)), note: fmt.Sprintf("median of %d round(s)", len(exports))})
 	collector.add(b, row{figure: "CSV export, server RSS growth (peak − before)", value: medianOf(growth(exports)), unit: "MB",
-		baseline: "paging PocketBase's list", base: medianOf(growth(pagings)), target: valueAtMost(50, "≤ 50 MB (README)"),
+		baseline: "paging PocketBase's list", base: medianOf(growth(pagings)), target: valueAtMost(50, "≤ 50 MB (docs/development.md)"),
 		note: fmt.Sprintf("median of %d round(s)", len(exports))})
 }
 

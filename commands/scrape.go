@@ -20,10 +20,8 @@ import (
 	"github.com/rollcall/rollcall/scraper/store"
 )
 
-// scrapeMemoryLimit is the CLI scrape's soft Go heap limit. At 100 MiB an
-// unchanged 500,000-row re-scrape peaked at 146–151 MB of RSS, at the edge
-// of its 150 MB budget; 92 MiB measured 139 MB at +4 % time (85 MiB: 129 MB,
-// +34 %).
+// scrapeMemoryLimit is the CLI scrape's soft Go heap limit: it keeps a
+// whole-roll run within its 150 MB budget (docs/decisions/0011).
 const scrapeMemoryLimit = 92 << 20
 
 // Scrape is `rollcall scrape`: one valuation scrape in this process, under

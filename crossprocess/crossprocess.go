@@ -1,4 +1,4 @@
-// Package crossprocess lets a CLI command (seed, ranking rebuild, scrape)
+// Package crossprocess lets a CLI command (seed, ranking rebuild)
 // tell a server running on the same data dir that rows changed underneath
 // it, so the server drops what it caches. PocketBase syncs its settings
 // between processes the same way: a short-lived file in pb_data/.notify.

@@ -6,7 +6,7 @@ import (
 )
 
 // RateLimitRules are the limits a fresh install starts with, per client IP,
-// fixed windows. README's "Rate limits" table lists the same numbers; the
+// fixed windows. docs/operations.md's rate-limit table lists the same numbers; the
 // dashboard (Settings → Rate limiting) can change them afterwards.
 var RateLimitRules = []core.RateLimitRule{
 	// Password, OTP and OAuth2 sign-ins: slows guessing to 10 tries a minute.

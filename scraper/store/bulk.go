@@ -9,11 +9,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/dbutils"
 )
 
-// The first load of an empty roll inserts every property at once. Keeping
-// the valuation API's sort and filter indexes and the search index up
-// to date row by row made it 7.5× slower (500,000 rows: 1 min → 8 min), so
-// it runs without them and builds them once at the end, sorted. Only the
-// unique (roll, pin) index the upserts need stays.
+// A first load of an empty roll runs without the secondary indexes and the
+// search triggers and builds them once at the end; only the unique (roll,
+// pin) index the upserts need stays (docs/decisions/0007).
 
 // enterBulkLoad drops the secondary indexes and the search triggers when
 // properties is empty, and reports whether it did.
@@ -97,11 +95,9 @@ func ensureIndexes(app core.App) (bool, error) {
 	return len(missing) > 0 || rebuilt || stats == 0, nil
 }
 
-// lowMemory runs f with the write connection sorting on disk and caching
-// 8 MB: PocketBase's temp_store=MEMORY and 32 MB cache took a 500,000-row
-// index build to 130 MB of RSS; this one stays near 30 MB, as fast.
-// (Index builds, the search rebuild and ANALYZE go through that single
-// connection: NonconcurrentDB or a transaction.)
+// lowMemory runs f on the single write connection (NonconcurrentDB or a
+// transaction), sorting on disk with a small cache: PocketBase's in-memory
+// temp store would hold a whole index build (docs/decisions/0008).
 func lowMemory(app core.App, f func() error) error {
 	db := app.NonconcurrentDB()
 	for _, pragma := range []string{"PRAGMA temp_store = FILE", fmt.Sprintf("PRAGMA cache_size = -%d", writeCacheKiB)} {
@@ -113,10 +109,8 @@ func lowMemory(app core.App, f func() error) error {
 	return f()
 }
 
-// Analyze refreshes the planner's statistics of the roll (1.3 s at 500,000
-// rows): without them SQLite walked the rate-number index across the whole
-// roll for a suburb that its own index answers in a few hundred rows. A
-// sampled ANALYZE (analysis_limit) was tried and gave estimates off by 250×.
+// Analyze refreshes the roll's planner statistics, in full: without them,
+// or with sampled ones, SQLite picks the wrong index (docs/decisions/0009).
 func Analyze(app core.App) error {
 	return lowMemory(app, func() error {
 		if _, err := app.NonconcurrentDB().NewQuery("ANALYZE properties").Execute(); err != nil {

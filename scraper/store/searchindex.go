@@ -65,8 +65,8 @@ func ensureSearch(app core.App) (bool, error) {
 		Count  int64 `db:"n"`
 		MaxRow int64 `db:"m"`
 	}
-	// On the write connection: these counts read every page, and a pooled
-	// reader's larger cache would keep them (docs/decisions).
+	// On the write connection, whose small cache these full reads cannot
+	// bloat (docs/decisions/0008).
 	db := app.NonconcurrentDB()
 	if err := db.NewQuery("SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM " + searchTable).One(&indexed); err != nil {
 		return false, fmt.Errorf("count %s: %w", searchTable, err)
