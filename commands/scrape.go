@@ -31,7 +31,7 @@ func Scrape(app core.App, cfg *config.Config) *cobra.Command {
 		roll, suburb, baseURL         string
 		insecure, details, dry, fresh bool
 		delay                         float64
-		concurrency                   int
+		concurrency, detailsRefresh   int
 	)
 	cmd := &cobra.Command{
 		Use:   "scrape",
@@ -52,6 +52,9 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 			if concurrency < 1 || concurrency > 16 {
 				return fmt.Errorf("--concurrency %d: want 1 to 16", concurrency)
 			}
+			if detailsRefresh < 0 {
+				return fmt.Errorf("--details-refresh %d: cannot be negative", detailsRefresh)
+			}
 			if baseURL == "" {
 				baseURL = cfg.Scrape.BaseURL
 			}
@@ -67,7 +70,7 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			res, err := job.Run(ctx, app, job.Options{
-				Spec: store.Spec{Rolls: rolls, Suburb: suburb, BaseURL: baseURL, Details: details,
+				Spec: store.Spec{Rolls: rolls, Suburb: suburb, BaseURL: baseURL, Details: details, DetailsRefresh: detailsRefresh,
 					Delay: time.Duration(delay * float64(time.Second)), Concurrency: concurrency},
 				Contact: cfg.Scrape.Contact, Insecure: insecure, DryRun: dry, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease,
 				Progress: newProgress(cmd.ErrOrStderr()),
@@ -92,7 +95,8 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 	f.BoolVar(&insecure, "insecure", false, "skip TLS certificate checks (the site's certificate has been doubted)")
 	f.Float64Var(&delay, "delay", 1, "seconds between requests; 0 only against a local copy")
 	f.IntVar(&concurrency, "concurrency", 1, "requests in flight (1–16)")
-	f.BoolVar(&details, "details", false, "also fetch every property's profile page (ERF, deeds town, scheme, all owners): one request per property")
+	f.BoolVar(&details, "details", false, "also read profile pages (ERF, deeds town, scheme, all owners) of new and changed properties, plus --details-refresh unchanged ones")
+	f.IntVar(&detailsRefresh, "details-refresh", scraper.DefaultDetailsRefresh, "with --details: unchanged properties whose profile this run re-reads, longest-unread first (on a first load: new ones read)")
 	f.BoolVar(&dry, "dry-run", false, "fetch, parse and clean, but store nothing")
 	f.BoolVar(&fresh, "fresh", false, "abandon an interrupted run instead of resuming it")
 	return cmd

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -109,6 +110,36 @@ func envOr(key, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// envBool reads true/false (1/0, yes/no) from the environment; a malformed
+// value is reported by Resolve.
+func envBool(key string, fallback bool, bad *[]error) bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(key))) {
+	case "":
+		return fallback
+	case "true", "1", "yes", "on":
+		return true
+	case "false", "0", "no", "off":
+		return false
+	}
+	*bad = append(*bad, fmt.Errorf("%s=%q: want true or false", key, os.Getenv(key)))
+	return fallback
+}
+
+// envInt reads a whole number from the environment; a malformed value is
+// reported by Resolve.
+func envInt(key string, fallback int, bad *[]error) int {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return fallback
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		*bad = append(*bad, fmt.Errorf("%s=%q is not a whole number", key, v))
+		return fallback
+	}
+	return n
 }
 
 // envDuration reads a duration from the environment; a malformed value is

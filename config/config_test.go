@@ -75,3 +75,28 @@ func TestScrapeDurationsFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// The scheduled scrape's profile settings come from the environment; a
+// malformed value or a negative budget stops start-up, naming it.
+func TestScrapeDetailsSettings(t *testing.T) {
+	if c := New(); !c.Scrape.Details || c.Scrape.DetailsRefresh <= 0 {
+		t.Fatalf("defaults: details %v, refresh %d; want on and a budget", c.Scrape.Details, c.Scrape.DetailsRefresh)
+	}
+	t.Setenv(EnvScrapeDetails, "off")
+	t.Setenv(EnvScrapeDetailsRefresh, "250")
+	if c := New(); c.Resolve() != nil || c.Scrape.Details || c.Scrape.DetailsRefresh != 250 {
+		t.Fatalf("env not read: details %v, refresh %d", c.Scrape.Details, c.Scrape.DetailsRefresh)
+	}
+	for env, bad := range map[string]string{EnvScrapeDetails: "maybe", EnvScrapeDetailsRefresh: "lots"} {
+		t.Setenv(EnvScrapeDetails, "")
+		t.Setenv(EnvScrapeDetailsRefresh, "")
+		t.Setenv(env, bad)
+		if err := New().Resolve(); err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("malformed %s accepted: %v", env, err)
+		}
+	}
+	t.Setenv(EnvScrapeDetailsRefresh, "-1")
+	if err := New().Resolve(); err == nil || !strings.Contains(err.Error(), "--scrape-details-refresh") {
+		t.Errorf("negative budget accepted: %v", err)
+	}
+}

@@ -19,6 +19,9 @@ const (
 	EnvScrapeContact = "ROLLCALL_SCRAPE_CONTACT"
 	EnvScrapeDelay   = "ROLLCALL_SCRAPE_DELAY"
 	EnvScrapeLease   = "ROLLCALL_SCRAPE_LEASE"
+
+	EnvScrapeDetails        = "ROLLCALL_SCRAPE_DETAILS"
+	EnvScrapeDetailsRefresh = "ROLLCALL_SCRAPE_DETAILS_REFRESH"
 )
 
 // Scrape holds the scheduled scrape's settings (the CLI's flags override
@@ -35,6 +38,10 @@ type Scrape struct {
 	// Lease is how long a scrape's lease outlives its last heartbeat: after
 	// a crash, the next run waits this long before taking the run over.
 	Lease time.Duration
+	// Details reads profile pages (all owners, ERF, scheme) of new and
+	// changed properties, plus DetailsRefresh unchanged ones per run.
+	Details        bool
+	DetailsRefresh int
 
 	Schedule *cron.Schedule // nil when off; set by Resolve
 	Zone     *time.Location
@@ -50,6 +57,9 @@ func newScrape(bad *[]error) Scrape {
 		Contact:  envOr(EnvScrapeContact, "https://github.com/rollcall/rollcall"),
 		Lease:    envDuration(EnvScrapeLease, 2*time.Minute, bad),
 		Delay:    envDuration(EnvScrapeDelay, time.Second, bad),
+
+		Details:        envBool(EnvScrapeDetails, true, bad),
+		DetailsRefresh: envInt(EnvScrapeDetailsRefresh, scraper.DefaultDetailsRefresh, bad),
 	}
 }
 
@@ -60,6 +70,8 @@ func (s *Scrape) bindFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&s.Delay, "scrape-delay", s.Delay, "pause between the scheduled scrape's requests (0 only against a local copy) (env "+EnvScrapeDelay+")")
 	fs.DurationVar(&s.Lease, "scrape-lease", s.Lease, "how long a scrape's lease outlives its last heartbeat (a crashed run is resumed after it) (env "+EnvScrapeLease+")")
 	fs.StringVar(&s.Contact, "scrape-contact", s.Contact, "contact URL or address sent in the scraper's User-Agent (env "+EnvScrapeContact+")")
+	fs.BoolVar(&s.Details, "scrape-details", s.Details, "the scheduled scrape reads the profile pages of new and changed properties (env "+EnvScrapeDetails+")")
+	fs.IntVar(&s.DetailsRefresh, "scrape-details-refresh", s.DetailsRefresh, "unchanged properties whose profile each scheduled scrape re-reads, longest-unread first (env "+EnvScrapeDetailsRefresh+")")
 }
 
 func (s *Scrape) resolve() error {
@@ -76,6 +88,9 @@ func (s *Scrape) resolve() error {
 	}
 	if s.Delay < 0 {
 		return fmt.Errorf("--scrape-delay %s: cannot be negative", s.Delay)
+	}
+	if s.DetailsRefresh < 0 {
+		return fmt.Errorf("--scrape-details-refresh %d: cannot be negative", s.DetailsRefresh)
 	}
 	if s.Lease < 4*time.Second {
 		return fmt.Errorf("--scrape-lease %s: want at least 4s (heartbeats come every quarter of it)", s.Lease)

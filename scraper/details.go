@@ -8,7 +8,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// detailLabels map the profile page's labels (durban.md §1.6) to fields.
+// detailLabels map the profile page's captions (durban.md §1.6) to fields.
 var detailLabels = map[string]func(*Details, string){
 	"erf number":           func(d *Details, v string) { d.ERF = v },
 	"deeds township/ farm": func(d *Details, v string) { d.DeedsTown = v },
@@ -18,10 +18,16 @@ var detailLabels = map[string]func(*Details, string){
 	"section number":       func(d *Details, v string) { d.SectionNumber = v },
 }
 
-// ParseDetails reads a property profile page (SearchDeatils.aspx). The
-// site's exact markup is unseen, so values are found by their labels: the
-// cell after a cell whose text is the label; owners are the rows of the
-// table that follows the "Owners" heading.
+// ParseDetails reads a property profile page (SearchDeatils.aspx) as the
+// site's XSLT writes it (durban.md §1.6). Every value is a caption cell then
+// its value cell, two pairs to a row, so each row's cells are paired by
+// position and fields are found by caption; values lose their padding.
+// Owners are the cells under the "Name" caption of the table in
+// div#divOwnsers (sic), or, if a later version spells that id right, of the
+// table in the row after the "Owners" section title. No class is used: the
+// site's are misspelt too, and a fake-only class must never match.
+// Owners is empty, never nil, when the page lists none; a page without the
+// owners list is an error.
 func ParseDetails(r io.Reader) (Details, error) {
 	doc, err := goquery.NewDocumentFromReader(r)
 	if err != nil {
@@ -34,16 +40,69 @@ func ParseDetails(r io.Reader) (Details, error) {
 		return Details{}, fmt.Errorf("%w: no property profile", ErrNoResultTable)
 	}
 	var d Details
-	doc.Find("td, th").Each(func(_ int, cell *goquery.Selection) {
-		label := strings.ToLower(strings.TrimSuffix(CleanText(cell.Text()), ":"))
-		if set, ok := detailLabels[label]; ok {
-			set(&d, CleanText(cell.Next().Text()))
+	doc.Find("tr").Each(func(_ int, tr *goquery.Selection) {
+		cells := tr.ChildrenFiltered("td, th")
+		for i := 0; i+1 < cells.Length(); i += 2 {
+			if set, ok := detailLabels[caption(cells.Eq(i).Text())]; ok {
+				set(&d, CleanText(cells.Eq(i+1).Text()))
+			}
 		}
 	})
-	doc.Find("table.owners td").Each(func(_ int, cell *goquery.Selection) {
-		if name := CleanText(cell.Text()); name != "" {
-			d.Owners = append(d.Owners, name)
-		}
-	})
+	var found bool
+	if d.Owners, found = parseOwners(doc); !found {
+		// A page whose owners cannot be found must not store "no owners".
+		return Details{}, fmt.Errorf("%w: no owners list under a Name caption", ErrNoResultTable)
+	}
 	return d, nil
+}
+
+// caption is a caption cell's text as a detailLabels key.
+func caption(s string) string {
+	return strings.ToLower(strings.TrimSuffix(CleanText(s), ":"))
+}
+
+// parseOwners reads the owners table: after its row captioned "Name", the
+// cell in that column of each row. found is false without that caption.
+func parseOwners(doc *goquery.Document) (owners []string, found bool) {
+	owners = []string{}
+	table := doc.Find("div#divOwnsers table").First()
+	if table.Length() == 0 {
+		table = sectionTable(doc, "owners")
+	}
+	col := -1
+	rowsOf(table).Each(func(_ int, tr *goquery.Selection) {
+		cells := tr.ChildrenFiltered("td, th")
+		if col < 0 {
+			cells.EachWithBreak(func(i int, c *goquery.Selection) bool {
+				if caption(c.Text()) == "name" {
+					col = i
+				}
+				return col < 0
+			})
+			return
+		}
+		if name := CleanText(cells.Eq(col).Text()); name != "" {
+			owners = append(owners, name)
+		}
+	})
+	return owners, col >= 0
+}
+
+// sectionTable is the first table in the row after the section title
+// cell reading title: the templates put each section in the title's next row.
+func sectionTable(doc *goquery.Document, title string) *goquery.Selection {
+	cell := doc.Find("td, th").FilterFunction(func(_ int, c *goquery.Selection) bool {
+		return caption(c.Text()) == title
+	}).Last()
+	return cell.Closest("tr").Next().Find("table").First()
+}
+
+// rowsOf are table's own rows, not those of tables nested in it.
+func rowsOf(table *goquery.Selection) *goquery.Selection {
+	if table.Length() == 0 {
+		return table
+	}
+	return table.Find("tr").FilterFunction(func(_ int, tr *goquery.Selection) bool {
+		return tr.Closest("table").IsSelection(table)
+	})
 }

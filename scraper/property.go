@@ -13,6 +13,12 @@ import (
 // DefaultBaseURL is the 2022 roll; the 2017 and 2012 sites share its layout.
 const DefaultBaseURL = "https://valuation2022.durban.gov.za"
 
+// DefaultDetailsRefresh is how many unchanged properties a run with details
+// re-reads the profile of, longest-unread first: a nightly run cycles
+// through a 500,000-property roll in about a hundred nights, while new and
+// changed properties are read the night they appear.
+const DefaultDetailsRefresh = 5000
+
 // Roll is one of the site's two valuation rolls.
 type Roll int
 

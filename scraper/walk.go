@@ -46,8 +46,11 @@ var ErrSiteDown = errors.New("the site is not answering")
 type Walker struct {
 	Fetcher *Fetcher
 	Lists   Lists
-	Workers int  // partitions fetched at once (the Fetcher still limits requests)
-	Details bool // fetch each property's profile page too
+	Workers int // partitions fetched at once (the Fetcher still limits requests)
+	// Details picks which of a partition's properties need their profile
+	// page fetched (nil: none). Whatever it says, a property's profile is
+	// fetched at most once per walk: overlapping queries return it again.
+	Details func(props []Property) ([]bool, error)
 	// Resume holds the checkpoints of an interrupted run, by partition key.
 	Resume map[string]Status
 	// FailStreak is how many partitions in a row may fail on the network
@@ -57,6 +60,7 @@ type Walker struct {
 	queued, finished atomic.Int64
 	keysMu           sync.Mutex
 	keys             map[string]bool // partitions already queued in this walk
+	profiled         map[string]bool // roll/PIN whose profile this walk fetched
 }
 
 // Progress reports partitions finished and known so far.
@@ -232,21 +236,55 @@ func (w *Walker) clean(ctx context.Context, p Partition, rows []RawRow) *Outcome
 			continue
 		}
 		prop.Source = p
-		if w.Details && prop.DetailQuery != "" {
-			d, err := w.fetchDetails(ctx, prop.DetailQuery)
-			if err != nil {
-				bad = append(bad, fmt.Errorf("details of %q: %w", prop.PIN, err))
-			} else {
-				prop.Details = &d
-			}
-		}
 		out.Properties = append(out.Properties, prop)
 	}
+	bad = append(bad, w.addDetails(ctx, out.Properties)...)
 	if len(bad) > 0 {
 		out.Status = StatusIncomplete
 		out.Err = errors.Join(bad...)
 	}
 	return out
+}
+
+// addDetails fetches the profiles Details asks for, each once per walk.
+func (w *Walker) addDetails(ctx context.Context, props []Property) []error {
+	if w.Details == nil || len(props) == 0 {
+		return nil
+	}
+	want, err := w.Details(props)
+	if err != nil {
+		return []error{fmt.Errorf("choose profiles to fetch: %w", err)}
+	}
+	var bad []error
+	for i := range props {
+		prop := &props[i]
+		if !want[i] || prop.DetailQuery == "" || !w.claimProfile(prop.Roll, prop.PIN) {
+			continue
+		}
+		d, err := w.fetchDetails(ctx, prop.DetailQuery)
+		if err != nil {
+			bad = append(bad, fmt.Errorf("details of %q: %w", prop.PIN, err))
+			continue
+		}
+		prop.Details = &d
+	}
+	return bad
+}
+
+// claimProfile reports whether this walk has not fetched the property's
+// profile yet, and marks it fetched.
+func (w *Walker) claimProfile(roll Roll, pin string) bool {
+	key := roll.String() + "/" + pin
+	w.keysMu.Lock()
+	defer w.keysMu.Unlock()
+	if w.profiled == nil {
+		w.profiled = map[string]bool{}
+	}
+	if w.profiled[key] {
+		return false
+	}
+	w.profiled[key] = true
+	return true
 }
 
 func (w *Walker) fetchDetails(ctx context.Context, query string) (Details, error) {

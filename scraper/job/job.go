@@ -163,6 +163,12 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 	if walker.Resume, err = st.Checkpoints(run); err != nil {
 		return finish(err)
 	}
+	if run.Spec.Details {
+		if err := st.PlanDetails(run); err != nil {
+			return finish(err)
+		}
+		walker.Details = func(props []scraper.Property) ([]bool, error) { return st.DetailsWanted(run, props) }
+	}
 	stopBeat := heartbeat(ctx, st, run, cancel)
 	defer stopBeat()
 
@@ -272,7 +278,7 @@ func prepare(ctx context.Context, spec store.Spec, o Options) (*scraper.Fetcher,
 	if err := fetcher.LoadRobots(ctx); err != nil {
 		return nil, nil, nil, err
 	}
-	walker := &scraper.Walker{Fetcher: fetcher, Workers: max(spec.Concurrency, 1), Details: spec.Details}
+	walker := &scraper.Walker{Fetcher: fetcher, Workers: max(spec.Concurrency, 1)}
 	var roots []scraper.Partition
 	for _, roll := range spec.Rolls {
 		lists, err := readLists(ctx, fetcher, roll)

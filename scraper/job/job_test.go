@@ -260,7 +260,7 @@ func TestSuburbRunAndDetails(t *testing.T) {
 		}
 	}
 	o := options(url)
-	o.Spec.Rolls, o.Spec.Suburb, o.Spec.Details = []scraper.Roll{scraper.FullTitle}, suburb, true
+	o.Spec.Rolls, o.Spec.Suburb, o.Spec.Details, o.Spec.DetailsRefresh = []scraper.Roll{scraper.FullTitle}, suburb, true, 1000
 	res, err := job.Run(context.Background(), app, o)
 	if err != nil || res.Status != "ok" {
 		t.Fatalf("suburb run: %q, %v", res.Status, err)

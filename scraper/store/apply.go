@@ -30,10 +30,17 @@ type stored struct {
 func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
 	var added []string
 	fresh := make([][]scraper.Property, len(outs))
+	// late are repeats carrying the profile that the first sighting, from
+	// an overlapping query stored earlier, did not.
+	late := map[scraper.Roll][]scraper.Property{}
+	run.seenMu.Lock()
 	for i, out := range outs {
 		for _, p := range out.Properties {
 			key := seenKey(p.Roll, p.PIN)
 			if _, dup := run.seen[key]; dup {
+				if p.Details != nil {
+					late[p.Roll] = append(late[p.Roll], p)
+				}
 				continue // already stored by an overlapping query of this run
 			}
 			run.seen[key] = struct{}{}
@@ -41,6 +48,7 @@ func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
 			fresh[i] = append(fresh[i], p)
 		}
 	}
+	run.seenMu.Unlock()
 	counts := run.Counts
 	err := s.app.RunInTransaction(func(tx core.App) error {
 		// The write connection's page cache (PocketBase sets 32 MB) fills
@@ -56,7 +64,13 @@ func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
 			}
 		}
 		for _, props := range byRoll {
-			if err := s.upsert(tx, run, props, &counts); err != nil {
+			if err := s.upsert(tx, props, &counts, !run.BulkLoad, run.ID); err != nil {
+				return err
+			}
+		}
+		for _, props := range late {
+			var uncounted Counts // the first sighting was counted
+			if err := s.upsert(tx, props, &uncounted, true, run.ID); err != nil {
 				return err
 			}
 		}
@@ -72,9 +86,11 @@ func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
 		return s.saveCounts(tx, run.ID, counts, "")
 	})
 	if err != nil {
+		run.seenMu.Lock()
 		for _, key := range added {
 			delete(run.seen, key)
 		}
+		run.seenMu.Unlock()
 		return err
 	}
 	run.Counts = counts
@@ -118,14 +134,15 @@ func appendError(list []string, e string) []string {
 
 func seenKey(roll scraper.Roll, pin string) string { return roll.String() + "/" + pin }
 
-func (s *Store) upsert(tx core.App, run *Run, props []scraper.Property, counts *Counts) error {
+// upsert stores props (one roll). readBack is false on a first load into an
+// empty table, which has stored nothing but what run.seen already filtered
+// out: there is nothing to read back.
+func (s *Store) upsert(tx core.App, props []scraper.Property, counts *Counts, readBack bool, runID string) error {
 	if len(props) == 0 {
 		return nil
 	}
-	// A first load into an empty table has stored nothing but what
-	// run.seen already filtered out: there is nothing to read back.
 	var existing map[string]stored
-	if !run.BulkLoad {
+	if readBack {
 		var err error
 		if existing, err = s.load(tx, props[0].Roll, props); err != nil {
 			return err
@@ -156,25 +173,32 @@ func (s *Store) upsert(tx core.App, run *Run, props []scraper.Property, counts *
 			set["gone_at"] = ""
 			history = append(history, historyRow{property: old.id, field: "gone_at", old: quoteJSON(old.goneAt), new: nil})
 		}
-		if len(set) == 0 {
+		changed := len(set) > 0
+		if changed {
+			for _, c := range where {
+				set[c.name] = *c.value(p)
+			}
+			set["last_seen"] = now
+			set["updated"] = now
+			counts.RowsChanged++
+		} else {
 			counts.RowsUnchanged++
+		}
+		if p.Details != nil {
+			set["details_at"] = now // read now, changed or not
+		}
+		if len(set) == 0 {
 			continue
 		}
-		for _, c := range where {
-			set[c.name] = *c.value(p)
-		}
-		set["last_seen"] = now
-		set["updated"] = now
 		if _, err := tx.DB().Update("properties", set, dbx.HashExp{"id": old.id}).Execute(); err != nil {
 			return fmt.Errorf("update property %s: %w", p.PIN, err)
 		}
-		counts.RowsChanged++
 	}
 	if err := s.insert(tx, inserts, now); err != nil {
 		return err
 	}
 	counts.RowsNew += int64(len(inserts))
-	return s.writeHistory(tx, run.ID, history, now)
+	return s.writeHistory(tx, runID, history, now)
 }
 
 // load reads the stored rows of props (one roll) by PIN.
@@ -228,7 +252,7 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 	if len(props) == 0 {
 		return nil
 	}
-	cols := []string{"id", "roll", "pin", "first_seen", "last_seen", "gone_at", "created", "updated"}
+	cols := []string{"id", "roll", "pin", "first_seen", "last_seen", "gone_at", "created", "updated", "details_at"}
 	for _, c := range tracked {
 		cols = append(cols, c.name)
 	}
@@ -247,7 +271,11 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 	values := make([]any, 0, len(cols))
 	for i := range props {
 		p := &props[i]
-		values = append(values[:0], s.ids.next(), p.Roll.String(), p.PIN, now, now, "", now, now)
+		detailsAt := ""
+		if p.Details != nil {
+			detailsAt = now
+		}
+		values = append(values[:0], s.ids.next(), p.Roll.String(), p.PIN, now, now, "", now, now, detailsAt)
 		for _, c := range tracked {
 			values = append(values, sqlValue(c, c.value(p)))
 		}

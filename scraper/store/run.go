@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -30,12 +32,15 @@ var ErrLeaseLost = errors.New("the scrape lease was taken over by another proces
 
 // Spec is what a run covers and how it fetches.
 type Spec struct {
-	Rolls       []scraper.Roll
-	Suburb      string // "" for whole rolls
-	BaseURL     string
-	Details     bool
-	Delay       time.Duration
-	Concurrency int
+	Rolls   []scraper.Roll
+	Suburb  string // "" for whole rolls
+	BaseURL string
+	Details bool
+	// DetailsRefresh is how many unchanged properties' profiles a run with
+	// details re-reads, longest-unread first (PlanDetails).
+	DetailsRefresh int
+	Delay          time.Duration
+	Concurrency    int
 }
 
 // Run is a scrape_runs record being worked on.
@@ -51,8 +56,14 @@ type Run struct {
 
 	Counts Counts
 	// seen holds "roll/pin" of every property this run has stored, loaded
-	// back from the checkpoints on resume.
-	seen map[string]struct{}
+	// back from the checkpoints on resume. The walk's workers read it
+	// (DetailsWanted) while Apply adds to it.
+	seen   map[string]struct{}
+	seenMu sync.RWMutex
+	// refresh is the run's profile refresh budget by "roll/pin", and
+	// newBudget the new properties a first load may still read profiles of.
+	refresh   map[string]struct{}
+	newBudget atomic.Int64
 	// baseRequests and baseRetries are what earlier processes of a resumed
 	// run sent.
 	baseRequests, baseRetries int64
@@ -104,8 +115,9 @@ func parseRolls(s string) ([]scraper.Roll, error) {
 }
 
 type runOptions struct {
-	DelayMS     int64 `json:"delay_ms"`
-	Concurrency int   `json:"concurrency"`
+	DelayMS        int64 `json:"delay_ms"`
+	Concurrency    int   `json:"concurrency"`
+	DetailsRefresh int   `json:"details_refresh"`
 }
 
 // Begin takes the scrape lease for owner. An unfinished run whose lease has
@@ -170,7 +182,7 @@ func (s *Store) create(tx core.App, spec Spec, owner string, now time.Time) (*Ru
 	rec.Set("scope", spec.Suburb)
 	rec.Set("base_url", spec.BaseURL)
 	rec.Set("details", spec.Details)
-	rec.Set("options", runOptions{DelayMS: spec.Delay.Milliseconds(), Concurrency: spec.Concurrency})
+	rec.Set("options", runOptions{DelayMS: spec.Delay.Milliseconds(), Concurrency: spec.Concurrency, DetailsRefresh: spec.DetailsRefresh})
 	rec.Set("lease_owner", owner)
 	rec.Set("heartbeat", now)
 	rec.Set("errors", []string{})
@@ -192,7 +204,7 @@ func (s *Store) resume(tx core.App, rec *core.Record, owner string, now time.Tim
 	run := &Run{
 		ID: rec.Id, Started: rec.GetDateTime("started").Time(), Resumed: true, owner: owner,
 		Spec: Spec{Rolls: rolls, Suburb: rec.GetString("scope"), BaseURL: rec.GetString("base_url"), Details: rec.GetBool("details"),
-			Delay: time.Duration(opts.DelayMS) * time.Millisecond, Concurrency: opts.Concurrency},
+			Delay: time.Duration(opts.DelayMS) * time.Millisecond, Concurrency: opts.Concurrency, DetailsRefresh: opts.DetailsRefresh},
 		seen: map[string]struct{}{},
 	}
 	run.Counts = Counts{

@@ -67,7 +67,7 @@ func parseRequest(e *core.RequestEvent) (Request, error) {
 			if !ok {
 				bad(key, "validation_invalid_type", "Must be true or false.")
 			} else if key == "details" {
-				req.Details = b
+				req.Details = &b
 			} else {
 				req.Fresh = b
 			}

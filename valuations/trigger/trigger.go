@@ -23,9 +23,9 @@ const JobID = "rollcall_valuation_scrape"
 
 // Request is the trigger's optional body.
 type Request struct {
-	Roll    string `json:"roll"`   // full, sectional or both (default)
-	Suburb  string `json:"suburb"` // one suburb by name or ID; default all
-	Details bool   `json:"details"`
+	Roll    string `json:"roll"`    // full, sectional or both (default)
+	Suburb  string `json:"suburb"`  // one suburb by name or ID; default all
+	Details *bool  `json:"details"` // default: as the schedule (--scrape-details)
 	Fresh   bool   `json:"fresh"`
 }
 
@@ -57,6 +57,7 @@ func New(app core.App, cfg *config.Config) *Trigger {
 func (t *Trigger) scheduledSpec() store.Spec {
 	return store.Spec{
 		Rolls: []scraper.Roll{scraper.FullTitle, scraper.Sectional}, BaseURL: t.cfg.Scrape.BaseURL,
+		Details: t.cfg.Scrape.Details, DetailsRefresh: t.cfg.Scrape.DetailsRefresh,
 		Delay: t.cfg.Scrape.Delay, Concurrency: 1,
 	}
 }
@@ -91,7 +92,10 @@ func (t *Trigger) Start(e *core.RequestEvent) error {
 	}
 	spec := t.scheduledSpec()
 	rolls, _ := scraper.ParseRolls(body.Roll) // checked by parseRequest
-	spec.Rolls, spec.Suburb, spec.Details = rolls, strings.TrimSpace(body.Suburb), body.Details
+	spec.Rolls, spec.Suburb = rolls, strings.TrimSpace(body.Suburb)
+	if body.Details != nil {
+		spec.Details = *body.Details
+	}
 	started, err := t.start(spec, body.Fresh)
 	if errors.Is(err, store.ErrBusy) {
 		return e.JSON(http.StatusConflict, map[string]any{"status": http.StatusConflict, "message": err.Error(), "data": map[string]any{}})
