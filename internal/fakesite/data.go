@@ -33,12 +33,24 @@ type Property struct {
 
 // Dataset is a generated roll plus the criteria pages' dropdowns.
 type Dataset struct {
+	Year       int        // the roll's year, shown in the banner and titles; 0 means DefaultYear
 	Properties []Property // roll 1 first, then roll 2; PIN order
 	Suburbs    []Option   // drpSuburb: numeric IDs, raw HTML text (&amp;, duplicates, runs of spaces)
 	DeedsTowns []Option   // drpDeedsTown
 	Schemes    []Option   // drpScheme: value "1" for all, as on the real site
 
 	seed int64
+}
+
+// DefaultYear is the roll a Dataset without a Year shows (valuation2022).
+const DefaultYear = 2022
+
+// RollYear is d.Year, or DefaultYear when unset.
+func (d *Dataset) RollYear() int {
+	if d.Year == 0 {
+		return DefaultYear
+	}
+	return d.Year
 }
 
 // slicesCap bounds every suburb×volume×deeds-town (roll 1) and

@@ -1,11 +1,15 @@
 // Package fakesite imitates eThekwini's "Valuation 2022" site for tests and
-// benchmarks, quirks included (research/durban.md §1, §2 and §6).
+// benchmarks, quirks included (research/durban.md §1, §2 and §6), and its
+// sister sites of other roll years (valuation2017, valuation2012).
 //
-// pages.go, detail.go and frames.go write the pages; data.go, places.go,
+// pages.go, detail.go and frames.go write the pages (frames.go: the
+// banner and titles naming Dataset.Year); data.go, places.go,
 // fulltitle.go, sectional.go and values.go generate a roll (Generate);
-// search.go indexes and matches SearchResult.aspx queries; site.go serves
-// it all (New, an http.Handler); faults.go injects failures; mutate.go
-// changes data between scrapes. cmd/fakedurban serves a roll on a port.
+// years.go derives an earlier year's roll from it with planted, reported
+// differences (EarlierRoll, YearLink); search.go indexes and matches
+// SearchResult.aspx queries; site.go serves it all (New, an http.Handler);
+// faults.go injects failures; mutate.go changes data between scrapes.
+// cmd/fakedurban serves a roll, of any year, on a port.
 package fakesite
 
 import (

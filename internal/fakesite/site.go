@@ -12,8 +12,9 @@ import (
 	"sync/atomic"
 )
 
-// Site serves a Dataset the way valuation2022.durban.gov.za does. It is an
-// http.Handler, safe for concurrent use; Mutate may run while it serves.
+// Site serves a Dataset the way valuation2022.durban.gov.za (or the
+// Dataset's year's site) does. It is an http.Handler, safe for concurrent
+// use; Mutate may run while it serves.
 type Site struct {
 	mu     sync.RWMutex
 	props  []Property // d.Properties until the first Mutate copies it
@@ -37,7 +38,7 @@ type Site struct {
 func New(d *Dataset) *Site {
 	s := &Site{
 		props: d.Properties,
-		d:     &Dataset{Suburbs: d.Suburbs, DeedsTowns: d.DeedsTowns, Schemes: d.Schemes, seed: d.seed},
+		d:     &Dataset{Year: d.RollYear(), Suburbs: d.Suburbs, DeedsTowns: d.DeedsTowns, Schemes: d.Schemes, seed: d.seed},
 		towns: make(map[string]string, len(d.DeedsTowns)),
 		rng:   rand.New(rand.NewPCG(uint64(d.seed), 0xfa17)),
 		fails: map[string]int{},
@@ -54,6 +55,9 @@ func New(d *Dataset) *Site {
 	s.validation = base64.StdEncoding.EncodeToString(mac)
 	return s
 }
+
+// Year is the roll year the site shows (Dataset.Year, default 2022).
+func (s *Site) Year() int { return s.d.Year }
 
 // Requests counts the requests served, faulted ones included.
 func (s *Site) Requests() int64 { return s.served.Load() }
@@ -81,19 +85,19 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/robots.txt":
 		s.robots(w)
 	case "/", "/propertysearch.htm":
-		writeString(w, propertySearchPage)
+		writeString(w, fmt.Sprintf(propertySearchPage, s.d.Year))
 	case "/framepages/searchtype.aspx":
 		if r.Method == http.MethodPost {
 			s.searchTypePost(w, r)
 			return
 		}
-		writeSearchType(w, s.validation)
+		writeSearchType(w, s.validation, s.d.Year)
 	case "/framepages/search.aspx":
 		writeString(w, fmt.Sprintf(searchFrameset, "SearchCrit.aspx"))
 	case "/framepages/search2.aspx":
 		writeString(w, fmt.Sprintf(searchFrameset, "SearchCrit2.aspx"))
 	case "/framepages/header.aspx":
-		writeString(w, headerPage)
+		writeString(w, fmt.Sprintf(headerPage, s.d.Year, valuationDate(s.d.Year)))
 	case "/framepages/footer.aspx":
 		writeString(w, footerPage)
 	case "/framepages/blank.htm":
@@ -173,13 +177,14 @@ func (s *Site) detail(w http.ResponseWriter, r *http.Request) {
 	WriteDetailPage(w, p, s.towns[p.DeedsTownID])
 }
 
-// find locates a PIN: generated PINs are positions ("P0000123" is the
-// 123rd), anything else is looked up the slow way.
+// find locates a PIN: generated PINs are a letter and a position
+// ("P0000123" is the 123rd; an EarlierRoll's are "Q…"), anything else is
+// looked up the slow way.
 func (s *Site) find(pin string) int {
 	if pin == "" {
 		return -1
 	}
-	if n, err := strconv.Atoi(strings.TrimPrefix(pin, "P")); err == nil && n >= 1 && n <= len(s.props) && s.props[n-1].PIN == pin {
+	if n, err := strconv.Atoi(pin[1:]); err == nil && n >= 1 && n <= len(s.props) && s.props[n-1].PIN == pin {
 		return n - 1
 	}
 	for i := range s.props {
