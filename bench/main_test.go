@@ -78,11 +78,6 @@ func valueAtMost(x float64, text string) *target {
 	return &target{text: text, check: func(v, _ float64) bool { return v <= x }}
 }
 
-// valueAtLeast: the figure itself must reach x.
-func valueAtLeast(x float64, text string) *target {
-	return &target{text: text, check: func(v, _ float64) bool { return v >= x }}
-}
-
 // row is one line of the results table.
 type row struct {
 	bench    string // the benchmark that measured it

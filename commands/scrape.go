@@ -32,6 +32,8 @@ func Scrape(app core.App, cfg *config.Config) *cobra.Command {
 		insecure, details, dry, fresh bool
 		delay                         float64
 		concurrency, detailsRefresh   int
+		year                          int
+		blockWait                     time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "scrape",
@@ -52,6 +54,12 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 			if concurrency < 1 || concurrency > 16 {
 				return fmt.Errorf("--concurrency %d: want 1 to 16", concurrency)
 			}
+			if blockWait <= 0 {
+				return fmt.Errorf("--block-wait %s: must be positive", blockWait)
+			}
+			if year != 0 && (year < 1990 || year > 2100) {
+				return fmt.Errorf("--year %d: want a roll year such as 2022", year)
+			}
 			if detailsRefresh < 0 {
 				return fmt.Errorf("--details-refresh %d: cannot be negative", detailsRefresh)
 			}
@@ -69,14 +77,17 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
-			res, err := job.Run(ctx, app, job.Options{
-				Spec: store.Spec{Rolls: rolls, Suburb: suburb, BaseURL: baseURL, Details: details, DetailsRefresh: detailsRefresh,
+			res, err := runJob(ctx, app, job.Options{
+				Spec: store.Spec{Year: year, Rolls: rolls, Suburb: suburb, BaseURL: baseURL, Details: details, DetailsRefresh: detailsRefresh,
 					Delay: time.Duration(delay * float64(time.Second)), Concurrency: concurrency},
-				Contact: cfg.Scrape.Contact, Insecure: insecure, DryRun: dry, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease,
+				Contact: cfg.Scrape.Contact, Insecure: insecure, DryRun: dry, Fresh: fresh, LeaseTTL: cfg.Scrape.Lease, BlockWait: blockWait,
 				Progress: newProgress(cmd.ErrOrStderr()),
 			})
 			if errors.Is(err, store.ErrBusy) {
 				return fmt.Errorf("%w; wait for it, or for its lease (--scrape-lease %s) to expire if its process died", err, cfg.Scrape.Lease)
+			}
+			if res.Status == "blocked" { // what it fetched before the site blocked it, then why and when to retry
+				fmt.Fprintln(cmd.OutOrStdout(), summary(res))
 			}
 			if err != nil {
 				return err
@@ -95,12 +106,17 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 	f.BoolVar(&insecure, "insecure", false, "skip TLS certificate checks (the site's certificate has been doubted)")
 	f.Float64Var(&delay, "delay", 1, "seconds between requests; 0 only against a local copy")
 	f.IntVar(&concurrency, "concurrency", 1, "requests in flight (1–16)")
+	f.DurationVar(&blockWait, "block-wait", time.Minute, "back-off after a firewall block page; it doubles per block up to 15×, and the run ends blocked after 60× of waiting")
+	f.IntVar(&year, "year", 0, "the roll's year; read from the site's header when absent, and a run stops if the header names another")
 	f.BoolVar(&details, "details", false, "also read profile pages (ERF, deeds town, scheme, all owners) of new and changed properties, plus --details-refresh unchanged ones")
 	f.IntVar(&detailsRefresh, "details-refresh", scraper.DefaultDetailsRefresh, "with --details: unchanged properties whose profile this run re-reads, longest-unread first (on a first load: new ones read)")
 	f.BoolVar(&dry, "dry-run", false, "fetch, parse and clean, but store nothing")
 	f.BoolVar(&fresh, "fresh", false, "abandon an interrupted run instead of resuming it")
 	return cmd
 }
+
+// runJob is job.Run; tests wrap it to inject the fetcher's clock.
+var runJob = job.Run
 
 func summary(r job.Result) string {
 	c := r.Counts
@@ -111,9 +127,40 @@ func summary(r job.Result) string {
 			head += " (resumed)"
 		}
 	}
-	return fmt.Sprintf("%s: %s · partitions %d done, %d split, %d failed, %d incomplete · rows %d seen, %d new, %d changed, %d unchanged, %d gone · %d requests, %d retries",
+	// The bench reads "rows … gone · N requests": keep that order.
+	return fmt.Sprintf("%s: %s · partitions %d done, %d split, %d failed, %d incomplete · rows %d seen, %d new, %d changed, %d unchanged, %d gone · %s",
 		head, r.Status, c.PartitionsDone, c.PartitionsSplit, c.PartitionsFailed, c.PartitionsIncomplete,
-		c.RowsSeen, c.RowsNew, c.RowsChanged, c.RowsUnchanged, c.RowsGone, c.Requests, c.Retries)
+		c.RowsSeen, c.RowsNew, c.RowsChanged, c.RowsUnchanged, c.RowsGone, politeness(c))
+}
+
+// politeness is the summary's fetch accounting: requests by kind, what
+// splitting and profiles cost, bytes, retries, block pages and waits.
+func politeness(c store.Counts) string {
+	f := c.FetchLog()
+	t := f.Total()
+	line := fmt.Sprintf("%d requests (%d criteria, %d list, %d profile, %d other; %s list/leaf, %s profile/new-or-changed) · %s · %d retries · %d block pages · waited %s",
+		c.Requests, f.Criteria.Requests, f.List.Requests, f.Profile.Requests, f.Other.Requests,
+		perUnit(f.ListPerLeaf, f.LeafPartitions), perUnit(f.ProfilePerNewOrChanged, c.RowsNew+c.RowsChanged),
+		megabytes(t.Bytes), c.Retries, t.Blocks, f.Waited().Round(time.Second))
+	if f.BlockWaitMS > 0 {
+		line += fmt.Sprintf(" (%s after block pages)", (time.Duration(f.BlockWaitMS) * time.Millisecond).Round(time.Second))
+	}
+	return line
+}
+
+// perUnit prints a ratio, or "–" when there was nothing to divide by.
+func perUnit(r float64, of int64) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", r)
+}
+
+func megabytes(n int64) string {
+	if n < 10<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d MB", n>>20)
 }
 
 // newProgress draws a bar on a terminal and writes a log line every ten

@@ -95,6 +95,7 @@ func TestScrapeDetailsSettings(t *testing.T) {
 			t.Errorf("malformed %s accepted: %v", env, err)
 		}
 	}
+	t.Setenv(EnvScrapeDetails, "")
 	t.Setenv(EnvScrapeDetailsRefresh, "-1")
 	if err := New().Resolve(); err == nil || !strings.Contains(err.Error(), "--scrape-details-refresh") {
 		t.Errorf("negative budget accepted: %v", err)

@@ -37,7 +37,8 @@ func TestScrapeUnderFaultsStoresNothingWrong(t *testing.T) {
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 	scrape := func(dir string) (string, error) {
-		out, err := exec.Command(binary, "scrape", "--dir", dir, "--base-url", srv.URL, "--delay", "0", "--concurrency", concurrency).CombinedOutput()
+		out, err := exec.Command(binary, "scrape", "--dir", dir, "--base-url", srv.URL, "--delay", "0", "--concurrency", concurrency,
+			"--block-wait", "5ms").CombinedOutput() // the firewall's back-off in milliseconds, not minutes
 		return string(out), err
 	}
 

@@ -530,7 +530,7 @@ func TestValuationsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CSV: %v", err)
 	}
-	header := strings.Split("id,roll,pin,rateNumber,legalDescription,address,streetNumber,street,addressSuburb,suburb,suburbId,scheme,firstOwner,owners,useCode,useLabel,ratingCategory,marketValue,extent,erf,deedsTown,schemeName,schemeNumber,sectionNumber,firstSeen,lastSeen,goneAt,updated", ",")
+	header := strings.Split("id,year,roll,pin,rateNumber,legalDescription,address,streetNumber,street,addressSuburb,suburb,suburbId,scheme,firstOwner,owners,useCode,useLabel,ratingCategory,marketValue,extent,erf,deedsTown,schemeName,schemeNumber,sectionNumber,firstSeen,lastSeen,goneAt,updated", ",")
 	if len(rows) == 0 || !slices.Equal(rows[0], header) {
 		t.Fatalf("CSV header %v", rows[:min(1, len(rows))])
 	}

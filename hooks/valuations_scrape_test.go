@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -189,9 +190,10 @@ func TestValuationExport(t *testing.T) {
 				if err != nil || len(records) != 6 {
 					t.Fatalf("%d records, %v; want a header and 5 rows", len(records), err)
 				}
+				pin := slices.Index(valuations.CSVHeader, "pin")
 				var order []string
 				for _, r := range records[1:] {
-					order = append(order, r[2])
+					order = append(order, r[pin])
 				}
 				if strings.Join(order, ",") != "1005,1003,1002,1001,1004" {
 					t.Errorf("rows in order %v", order)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,11 +175,26 @@ func linkQuery(href string) (pin, query string) {
 	return u.Query().Get("id"), u.RawQuery
 }
 
+// blockMarkers are the texts of the firewall's block page; the fetcher
+// looks for them in every page it receives, the parsers in a page's text.
+var blockMarkers = []string{"Web Page Blocked", "Attack ID"}
+
+// isBlockPage reports whether a raw page is the firewall's block page:
+// cheap enough (no parsing) for every page fetched.
+func isBlockPage(body []byte) bool {
+	for _, m := range blockMarkers {
+		if bytes.Contains(body, []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
+
 // pageError recognises the pages that come back instead of results.
 func pageError(doc *goquery.Document) error {
 	text := doc.Text()
 	switch {
-	case strings.Contains(text, "Web Page Blocked") || strings.Contains(text, "Attack ID"):
+	case slices.ContainsFunc(blockMarkers, func(m string) bool { return strings.Contains(text, m) }):
 		return ErrBlocked
 	case strings.Contains(text, "Server Error in") || strings.Contains(doc.Find("title").Text(), "Runtime Error"):
 		return ErrServerError

@@ -57,18 +57,23 @@ type Walker struct {
 	// before the walk gives up with ErrSiteDown; default 5.
 	FailStreak int
 
-	queued, finished atomic.Int64
-	keysMu           sync.Mutex
-	keys             map[string]bool // partitions already queued in this walk
-	profiled         map[string]bool // roll/PIN whose profile this walk fetched
+	queued, finished, leaves atomic.Int64
+	keysMu                   sync.Mutex
+	keys                     map[string]bool // partitions already queued in this walk
+	profiled                 map[string]bool // roll/PIN whose profile this walk fetched
 }
 
 // Progress reports partitions finished and known so far.
 func (w *Walker) Progress() (finished, known int64) { return w.finished.Load(), w.queued.Load() }
 
+// Leaves counts the outcomes reported that were not split (done,
+// incomplete or failed): list requests per leaf measure what splitting,
+// retries and block pages cost beyond one request per answer.
+func (w *Walker) Leaves() int64 { return w.leaves.Load() }
+
 // Walk visits roots and every child split off them, calling sink with each
-// outcome from a single goroutine, in no particular order. A sink error or
-// ErrSiteDown stops the walk.
+// outcome from a single goroutine, in no particular order. A sink error,
+// ErrSiteDown or ErrSiteBlocks stops the walk.
 func (w *Walker) Walk(ctx context.Context, roots []Partition, sink func(Outcome) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -118,9 +123,18 @@ func (w *Walker) Walk(ctx context.Context, roots []Partition, sink func(Outcome)
 		if ctx.Err() != nil {
 			continue // drain
 		}
+		// The site blocks every request: the run ends blocked, and this
+		// partition is no more failed than those not reached.
+		if errors.Is(out.Err, ErrSiteBlocks) {
+			cancel(siteBlocksCause(out.Err))
+			continue
+		}
 		if err := sink(out); err != nil {
 			cancel(err)
 			continue
+		}
+		if !out.Status.Expanded() {
+			w.leaves.Add(1)
 		}
 		switch {
 		case out.Status == StatusFailed && !errors.Is(out.Err, ErrBlocked):
@@ -219,7 +233,7 @@ func (w *Walker) fetchPage(ctx context.Context, p Partition) (ResultPage, error)
 		if !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrServerError) {
 			return ResultPage{}, err
 		}
-		w.Fetcher.retries.Add(1)
+		w.Fetcher.countRetry(KindList)
 	}
 	return ResultPage{}, err
 }
@@ -262,6 +276,9 @@ func (w *Walker) addDetails(ctx context.Context, props []Property) []error {
 			continue
 		}
 		d, err := w.fetchDetails(ctx, prop.DetailQuery)
+		if errors.Is(err, ErrSiteBlocks) {
+			return append(bad, err) // the walk ends: no use asking for the rest
+		}
 		if err != nil {
 			bad = append(bad, fmt.Errorf("details of %q: %w", prop.PIN, err))
 			continue
@@ -293,6 +310,16 @@ func (w *Walker) fetchDetails(ctx context.Context, query string) (Details, error
 		return Details{}, err
 	}
 	return ParseDetails(bytes.NewReader(body))
+}
+
+// siteBlocksCause finds the fetcher's own ErrSiteBlocks error in a
+// partition's (possibly joined) error, so the walk ends with its message.
+func siteBlocksCause(err error) error {
+	var sb *SiteBlockedError
+	if errors.As(err, &sb) {
+		return sb
+	}
+	return err
 }
 
 // workQueue hands partitions to workers; it ends when it is empty and no

@@ -58,7 +58,8 @@ func (a *API) Export(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if _, fresh, err := current(e, a.svc, func(v Version) string { return v.Data }); err != nil || fresh {
+	v, fresh, err := current(e, a.svc, func(v Version) string { return v.Data })
+	if err != nil || fresh {
 		return err
 	}
 	h := e.Response.Header()
@@ -66,7 +67,7 @@ func (a *API) Export(e *core.RequestEvent) error {
 	h.Set("Content-Disposition", `attachment; filename="csv"`)
 	e.Response.WriteHeader(http.StatusOK)
 	flusher := http.NewResponseController(e.Response)
-	rows, err := a.svc.Export(e.Response, q, func() { _ = flusher.Flush() })
+	rows, err := a.svc.Export(e.Response, q, v, func() { _ = flusher.Flush() })
 	if err != nil {
 		// The status is sent; the client sees a cut-off file.
 		e.App.Logger().Warn("CSV export cut short", "rows", rows, "error", err)

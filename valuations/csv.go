@@ -10,7 +10,7 @@ import (
 
 // CSVHeader names the export's columns as the JSON fields.
 var CSVHeader = []string{
-	"id", "roll", "pin", "rateNumber", "legalDescription", "address", "streetNumber", "street",
+	"id", "year", "roll", "pin", "rateNumber", "legalDescription", "address", "streetNumber", "street",
 	"addressSuburb", "suburb", "suburbId", "scheme", "firstOwner", "owners", "useCode", "useLabel",
 	"ratingCategory", "marketValue", "extent", "erf", "deedsTown", "schemeName", "schemeNumber",
 	"sectionNumber", "firstSeen", "lastSeen", "goneAt", "updated",
@@ -23,7 +23,10 @@ const csvFlushRows = 2000
 // Export writes every row of q as CSV, streaming from the database: rows are
 // read and written one at a time, so memory stays flat at any size. flush
 // is called every csvFlushRows rows.
-func (s *Service) Export(w io.Writer, q Query, flush func()) (int64, error) {
+func (s *Service) Export(w io.Writer, q Query, v Version, flush func()) (int64, error) {
+	if err := s.inYear(&q.Filter, v); err != nil {
+		return 0, err
+	}
 	where, params := q.where()
 	rows, err := s.app.DB().NewQuery("SELECT " + columns + " FROM properties p WHERE " + where +
 		" ORDER BY " + q.Sort.orderBy()).Bind(params).Rows()
@@ -79,7 +82,7 @@ func (v Valuation) csvRecord(r []string) []string {
 		gone = *v.GoneAt
 	}
 	copy(r, []string{
-		v.ID, v.Roll, v.PIN, v.RateNumber, v.LegalDescription, v.Address, v.StreetNumber, v.Street,
+		v.ID, strconv.Itoa(v.Year), v.Roll, v.PIN, v.RateNumber, v.LegalDescription, v.Address, v.StreetNumber, v.Street,
 		v.AddressSuburb, v.Suburb, v.SuburbID, v.Scheme, v.FirstOwner, owners,
 		optInt(v.UseCode), v.UseLabel, v.RatingCategory, optInt(v.MarketValue), extent, v.ERF,
 		v.DeedsTown, v.SchemeName, v.SchemeNumber, v.SectionNumber, v.FirstSeen, v.LastSeen, gone, v.Updated,

@@ -27,9 +27,11 @@ type Change struct {
 // Detail is a property with its history and the runs that saw it.
 type Detail struct {
 	Valuation
-	History   []Change `json:"history"`
-	Runs      []Run    `json:"runs"`
-	RunsTotal int64    `json:"runsTotal"`
+	// OtherYears is this property in the other stored roll years.
+	OtherYears []YearMatch `json:"otherYears"`
+	History    []Change    `json:"history"`
+	Runs       []Run       `json:"runs"`
+	RunsTotal  int64       `json:"runsTotal"`
 }
 
 // Get returns one property, or ErrNotFound.
@@ -52,6 +54,9 @@ func (s *Service) Get(id string) (Detail, error) {
 		return d, ErrNotFound
 	}
 	if d.History, err = s.history(id); err != nil {
+		return d, err
+	}
+	if d.OtherYears, err = s.otherYears(d.Valuation); err != nil {
 		return d, err
 	}
 	d.Runs, d.RunsTotal, err = s.runsThatSaw(d.Valuation)

@@ -19,6 +19,12 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 )
 
+// The roll years a query may name.
+const (
+	MinYear = 1990
+	MaxYear = 2100
+)
+
 // Page sizes of the list endpoint.
 const (
 	DefaultPerPage = 50
@@ -28,6 +34,7 @@ const (
 
 // Filter holds the list's filters; zero values mean "no filter".
 type Filter struct {
+	Year             int // the roll's year; 0 until the handler picks the newest stored
 	Roll             string
 	RateNumber       string
 	RateNumberPrefix string
@@ -81,7 +88,7 @@ var (
 
 // filterParams are the parameters of both the list and the export.
 var filterParams = []string{
-	"roll", "rateNumber", "rateNumberPrefix", "suburb", "scheme", "useCode", "ratingCategory",
+	"year", "roll", "rateNumber", "rateNumberPrefix", "suburb", "scheme", "useCode", "ratingCategory",
 	"owner", "address", "streetNumber", "marketValueMin", "marketValueMax", "extentMin", "extentMax",
 	"gone", "changedSince", "sort",
 }
@@ -178,6 +185,14 @@ func parse(values url.Values, paged bool) (Query, error) {
 		return v
 	}
 
+	if year := get["year"]; year != "" {
+		n, err := strconv.Atoi(year)
+		if err != nil || n < MinYear || n > MaxYear {
+			bad("year", "validation_invalid_year", fmt.Sprintf("Must be a roll year from %d to %d.", MinYear, MaxYear))
+		} else {
+			q.Year = n
+		}
+	}
 	switch roll := get["roll"]; roll {
 	case "", "full", "sectional":
 		q.Roll = roll

@@ -19,6 +19,7 @@ type Run struct {
 	Status               string `json:"status" db:"status"`
 	Rolls                string `json:"rolls" db:"rolls"`
 	Scope                string `json:"scope" db:"scope"`
+	Year                 int    `json:"year" db:"year"`
 	RowsSeen             int64  `json:"rowsSeen" db:"rows_seen"`
 	RowsNew              int64  `json:"rowsNew" db:"rows_new"`
 	RowsChanged          int64  `json:"rowsChanged" db:"rows_changed"`
@@ -31,7 +32,7 @@ type Run struct {
 	PartitionsIncomplete int64  `json:"partitionsIncomplete" db:"partitions_incomplete"`
 }
 
-const runColumns = `r.id, r.started, r.finished, r.status, r.rolls, r.scope, r.rows_seen, r.rows_new,
+const runColumns = `r.id, r.started, r.finished, r.status, r.year, r.rolls, r.scope, r.rows_seen, r.rows_new,
 	r.rows_changed, r.rows_unchanged, r.rows_gone, r.requests, r.retries, r.partitions_done,
 	r.partitions_failed, r.partitions_incomplete`
 
@@ -62,11 +63,13 @@ type Status struct {
 	} `json:"properties"`
 }
 
-// Status reports whether a successful whole-roll scrape finished within
-// maxAge of now. The property counts are counted once per data version.
+// Status reports whether a successful whole-roll scrape of the newest roll
+// year finished within maxAge of now: older rolls are frozen and scraped on
+// demand, so a run of one must not hide a stale current roll. The property
+// counts (of that year) are counted once per data version.
 func (s *Service) Status(now time.Time, maxAge time.Duration, v Version) (Status, error) {
 	st := Status{Status: "ok", Reasons: []string{}, MaxAgeSeconds: int64(maxAge / time.Second)}
-	last, err := s.queryRuns("WHERE r.status = 'ok' AND r.scope = '' ORDER BY r.finished DESC LIMIT 1", nil)
+	last, err := s.queryRuns("WHERE r.status = 'ok' AND r.scope = '' AND r.year = (SELECT max(year) FROM scrape_runs) ORDER BY r.finished DESC LIMIT 1", nil)
 	if err != nil {
 		return st, err
 	}
@@ -98,12 +101,15 @@ func (s *Service) Status(now time.Time, maxAge time.Duration, v Version) (Status
 	if st.Status == "degraded" && st.LatestRun != nil && st.LatestRun.Status != "ok" && st.LatestRun.Status != "running" {
 		st.Reasons = append(st.Reasons, fmt.Sprintf("the latest run (%s, started %s) ended %s", st.LatestRun.ID, st.LatestRun.Started, st.LatestRun.Status))
 	}
-	gone := true
-	present := false
-	if st.Properties.Gone, err = s.count(Filter{Gone: &gone}, v); err != nil {
+	gone, present := Filter{Gone: new(true)}, Filter{Gone: new(false)}
+	if err := s.inYear(&gone, v); err != nil {
 		return st, err
 	}
-	if st.Properties.Present, err = s.count(Filter{Gone: &present}, v); err != nil {
+	present.Year = gone.Year
+	if st.Properties.Gone, err = s.count(gone, v); err != nil {
+		return st, err
+	}
+	if st.Properties.Present, err = s.count(present, v); err != nil {
 		return st, err
 	}
 	return st, nil

@@ -23,6 +23,7 @@ type Service struct {
 	mu       sync.Mutex
 	counts   map[string]int64 // data version + filter → total
 	counting singleflight.Group
+	years    yearsCache
 }
 
 // New returns a Service over app.
@@ -60,6 +61,8 @@ func (s *Service) Version() (Version, error) {
 
 // Page is one page of a list.
 type Page struct {
+	Year       int         `json:"year"`  // the roll year shown
+	Years      []int       `json:"years"` // every stored year, newest first
 	Page       int         `json:"page"`
 	PerPage    int         `json:"perPage"`
 	TotalItems int64       `json:"totalItems"`
@@ -70,11 +73,18 @@ type Page struct {
 // List returns one page of q. The total is counted once per data version
 // and filter, so paging through a broad filter does not recount it.
 func (s *Service) List(q Query, v Version) (Page, error) {
+	if err := s.inYear(&q.Filter, v); err != nil {
+		return Page{}, err
+	}
+	years, err := s.Years(v)
+	if err != nil {
+		return Page{}, err
+	}
 	total, err := s.count(q.Filter, v)
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Page: q.Page, PerPage: q.PerPage, TotalItems: total, Items: []Valuation{}}
+	page := Page{Year: q.Year, Years: years, Page: q.Page, PerPage: q.PerPage, TotalItems: total, Items: []Valuation{}}
 	page.TotalPages = (total + int64(q.PerPage) - 1) / int64(q.PerPage)
 	offset := int64(q.Page-1) * int64(q.PerPage)
 	if offset >= total {

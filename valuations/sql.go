@@ -17,6 +17,9 @@ func (f Filter) where() (string, dbx.Params) {
 		conds = append(conds, strings.ReplaceAll(cond, "{:v}", "{:"+name+"}"))
 		params[name] = value
 	}
+	if f.Year != 0 {
+		add("p.year = {:v}", f.Year)
+	}
 	if f.Roll != "" {
 		add("p.roll = {:v}", f.Roll)
 	}

@@ -15,6 +15,7 @@ const Properties = "properties"
 // empty are nil (JSON null), never 0.
 type Valuation struct {
 	ID               string    `json:"id"`
+	Year             int       `json:"year"`
 	Roll             string    `json:"roll"`
 	PIN              string    `json:"pin"`
 	RateNumber       string    `json:"rateNumber"`
@@ -45,7 +46,7 @@ type Valuation struct {
 }
 
 // columns are selected in this order by every query that scans Valuations.
-const columns = `p.id, p.roll, p.pin, p.rate_number, p.legal_description, p.address, p.street_number,
+const columns = `p.id, p.year, p.roll, p.pin, p.rate_number, p.legal_description, p.address, p.street_number,
 	p.street, p.address_suburb, p.suburb, p.suburb_id, p.scheme, p.first_owner, p.owners, p.use_code,
 	p.use_label, p.rating_category, p.market_value, p.extent, p.erf, p.deeds_town, p.scheme_name,
 	p.scheme_number, p.section_number, p.first_seen, p.last_seen, p.gone_at, p.updated`
@@ -60,7 +61,7 @@ func scanValuation(row scanner) (Valuation, error) {
 	// put any JSON in these fields, and that must not fail the whole page.
 	var useCode, marketValue, extent sql.NullString
 	var text [20]sql.NullString
-	err := row.Scan(&v.ID, &text[0], &text[1], &text[2], &text[3], &text[4], &text[5],
+	err := row.Scan(&v.ID, &v.Year, &text[0], &text[1], &text[2], &text[3], &text[4], &text[5],
 		&text[6], &text[7], &text[8], &text[9], &text[10], &text[11], &owners, &useCode,
 		&text[12], &text[13], &marketValue, &extent, &text[14], &text[15], &text[16],
 		&text[17], &text[18], &text[19], &v.LastSeen, &goneAt, &v.Updated)

@@ -3,6 +3,7 @@ package fakesite
 import (
 	"bytes"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,25 @@ type Faults struct {
 	Outage       bool                       // every request (robots.txt included) gets 503
 	EmptySuburbs bool                       // criteria pages render drpSuburb with only the placeholder
 	Robots       string                     // body of /robots.txt; "" means 404 (no robots.txt)
+}
+
+// WAFEvery blocks every nth request that reaches the WAF check (robots.txt
+// is exempt): block pages at a rate of 1/n, the same count whatever the
+// concurrency.
+func WAFEvery(n int64) func(*http.Request) bool {
+	var seen atomic.Int64
+	return func(*http.Request) bool { return seen.Add(1)%n == 0 }
+}
+
+// WAFBurst blocks the requests numbered from to from+count-1 (1-based,
+// robots.txt exempt), then lets everything through; count < 0 blocks every
+// request from the from-th on.
+func WAFBurst(from, count int64) func(*http.Request) bool {
+	var seen atomic.Int64
+	return func(*http.Request) bool {
+		n := seen.Add(1)
+		return n >= from && (count < 0 || n < from+count)
+	}
 }
 
 // SetFaults replaces the faults; FailFirst counts start again from zero.

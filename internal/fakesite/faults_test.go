@@ -1,6 +1,7 @@
 package fakesite
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -161,4 +162,36 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// WAFEvery and WAFBurst block by request number; robots.txt neither counts
+// nor is blocked.
+func TestWAFRateAndBurst(t *testing.T) {
+	s := New(shared())
+	srv := serve(t, s)
+	blocked := func(n int) []int {
+		t.Helper()
+		var out []int
+		for i := 1; i <= n; i++ {
+			if _, body := get(t, srv, "/robots.txt"); body == WAFPage {
+				t.Fatal("robots.txt blocked")
+			}
+			if _, body := get(t, srv, "/FramePages/Search.aspx"); body == WAFPage {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	s.SetFaults(Faults{WAF: WAFEvery(4)})
+	if got := blocked(12); fmt.Sprint(got) != "[4 8 12]" {
+		t.Fatalf("WAFEvery(4) blocked %v", got)
+	}
+	s.SetFaults(Faults{WAF: WAFBurst(3, 2)})
+	if got := blocked(8); fmt.Sprint(got) != "[3 4]" {
+		t.Fatalf("WAFBurst(3, 2) blocked %v", got)
+	}
+	s.SetFaults(Faults{WAF: WAFBurst(6, -1)})
+	if got := blocked(9); fmt.Sprint(got) != "[6 7 8 9]" {
+		t.Fatalf("WAFBurst(6, -1) blocked %v", got)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -135,4 +136,31 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// The roll's year comes from the site's header; a year given for the run is
+// refused when the header names another, before anything is stored.
+func TestRollYearFromTheHeader(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	site, url := newSite(t, smallData)
+	o := options(url)
+	o.Spec.Year = 2017
+	res, err := job.Run(context.Background(), app, o)
+	if err == nil || !strings.Contains(err.Error(), "names the 2022 roll, not 2017") {
+		t.Fatalf("a 2017 run of the 2022 site: %q, %v", res.Status, err)
+	}
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties"); n != 0 {
+		t.Fatalf("the refused run stored %d properties", n)
+	}
+	res, err = job.Run(context.Background(), app, options(url))
+	if err != nil || res.Status != "ok" {
+		t.Fatalf("run: %q, %v", res.Status, err)
+	}
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM properties WHERE year = 2022"); n != len(site.Snapshot()) {
+		t.Fatalf("%d properties stored as 2022; the site has %d", n, len(site.Snapshot()))
+	}
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM scrape_runs WHERE id = '"+res.RunID+"' AND year = 2022"); n != 1 {
+		t.Fatal("the run log does not name the year")
+	}
 }

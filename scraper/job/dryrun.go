@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/rollcall/rollcall/scraper"
@@ -9,31 +10,16 @@ import (
 )
 
 // dryRun walks and cleans like a real run but stores nothing and takes no
-// lease: a check of the site and the parser.
+// lease: a check of the site and the parser, with the same accounting.
 func dryRun(ctx context.Context, o Options, progress Progress) (Result, error) {
 	progress.Start("", o.Spec, false)
 	var c store.Counts
 	res := Result{Status: "ok"}
-	fetcher, walker, roots, err := prepare(ctx, o.Spec, o)
+	walker, roots, err := prepare(ctx, o.Spec, o)
 	if err == nil {
 		seen := map[string]struct{}{}
 		err = walker.Walk(ctx, roots, func(out scraper.Outcome) error {
-			switch out.Status {
-			case scraper.StatusDone:
-				c.PartitionsDone++
-			case scraper.StatusSplit:
-				c.PartitionsSplit++
-			case scraper.StatusSplitInexact:
-				c.PartitionsSplit++
-				c.PartitionsIncomplete++
-			case scraper.StatusIncomplete:
-				c.PartitionsIncomplete++
-			case scraper.StatusFailed:
-				c.PartitionsFailed++
-			}
-			if out.Err != nil && out.Status != scraper.StatusSplit {
-				c.Errors = append(c.Errors, out.Partition.Key()+": "+out.Err.Error())
-			}
+			countOutcome(&c, out)
 			for _, p := range out.Properties {
 				seen[p.Roll.String()+"/"+p.PIN] = struct{}{}
 			}
@@ -42,9 +28,17 @@ func dryRun(ctx context.Context, o Options, progress Progress) (Result, error) {
 			progress.Update(done, known, c.RowsSeen)
 			return nil
 		})
-		c.Requests, c.Retries = fetcher.Requests(), fetcher.Retries()
+	}
+	if walker != nil {
+		stats := walker.Fetcher.Stats()
+		total := stats.Total()
+		c.Requests, c.Retries = total.Requests, total.Retries
+		c.Fetches = store.Fetches{FetchStats: stats, LeafPartitions: walker.Leaves()}
 	}
 	switch {
+	case errors.Is(err, scraper.ErrSiteBlocks):
+		res.Status = "blocked"
+		err = fmt.Errorf("dry run blocked: %w", err)
 	case err != nil:
 		res.Status = "failed"
 		err = fmt.Errorf("dry run failed: %w", err)
@@ -54,4 +48,24 @@ func dryRun(ctx context.Context, o Options, progress Progress) (Result, error) {
 	res.Counts = c
 	progress.Finish(res, err)
 	return res, err
+}
+
+// countOutcome adds a partition's status and error to the counts.
+func countOutcome(c *store.Counts, out scraper.Outcome) {
+	switch out.Status {
+	case scraper.StatusDone:
+		c.PartitionsDone++
+	case scraper.StatusSplit:
+		c.PartitionsSplit++
+	case scraper.StatusSplitInexact:
+		c.PartitionsSplit++
+		c.PartitionsIncomplete++
+	case scraper.StatusIncomplete:
+		c.PartitionsIncomplete++
+	case scraper.StatusFailed:
+		c.PartitionsFailed++
+	}
+	if out.Err != nil && out.Status != scraper.StatusSplit {
+		c.Errors = append(c.Errors, out.Partition.Key()+": "+out.Err.Error())
+	}
 }

@@ -29,9 +29,13 @@ type Options struct {
 	// LeaseTTL is how long the run's lease outlives its last heartbeat;
 	// default store.LeaseTTL.
 	LeaseTTL time.Duration
+	// BlockWait is the first back-off after a firewall block page; it
+	// doubles up to 15× and the run ends blocked after 60× (default 1 min).
+	BlockWait time.Duration
 	// Progress receives updates; nil for none.
 	Progress Progress
-	// For tests: the retry sleep, the HTTP client and the clock.
+	// For tests: the fetcher's sleep (rate limit, retries, block
+	// back-off), the HTTP client and the clock.
 	Sleep func(ctx context.Context, d time.Duration) error
 	HTTP  *http.Client
 	Now   func() time.Time
@@ -39,8 +43,11 @@ type Options struct {
 
 // Result is what a run did.
 type Result struct {
-	RunID   string // "" for a dry run
-	Status  string // ok, partial, failed, or interrupted (left to resume)
+	RunID string // "" for a dry run
+	// Status is ok, partial, failed, blocked (the site kept answering with
+	// its firewall's block page; the error says when to try again), or
+	// interrupted (left to resume).
+	Status  string
 	Resumed bool
 	Counts  store.Counts
 }
@@ -53,8 +60,8 @@ type Progress interface {
 }
 
 // Run scrapes per o and waits for the end. It returns an error when the run
-// could not start (a live lease elsewhere, bad options) or ended failed; a
-// partial run returns no error and Status "partial".
+// could not start (a live lease elsewhere, bad options) or ended failed or
+// blocked; a partial run returns no error and Status "partial".
 func Run(ctx context.Context, app core.App, o Options) (Result, error) {
 	if o.DryRun {
 		if err := o.normalize(); err != nil {
@@ -131,7 +138,11 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	var walker *scraper.Walker
 	finish := func(walkErr error) (Result, error) {
+		if walker != nil { // what was fetched, however the run ends
+			run.SetFetches(walker.Fetcher.Stats(), walker.Leaves())
+		}
 		// Interrupted (Ctrl-C, the app stopping): leave the run open for
 		// the next run to resume, and hand the lease back.
 		if errors.Is(walkErr, context.Canceled) && parent.Err() != nil {
@@ -151,14 +162,23 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 			return res, fmt.Errorf("close run %s: %w", run.ID, err)
 		}
 		if walkErr != nil {
-			return res, fmt.Errorf("scrape run %s failed: %w", run.ID, walkErr)
+			return res, fmt.Errorf("scrape run %s %s: %w", run.ID, status, walkErr)
 		}
 		return res, nil
 	}
 
-	fetcher, walker, roots, err := prepare(ctx, run.Spec, o)
+	walker, roots, err := prepare(ctx, run.Spec, o)
 	if err != nil {
 		return finish(err)
+	}
+	year, err := rollYear(ctx, walker.Fetcher, run.Spec.Year)
+	if err != nil {
+		return finish(err)
+	}
+	if run.Spec.Year == 0 {
+		if err := st.SetYear(run, year); err != nil {
+			return finish(err)
+		}
 	}
 	if walker.Resume, err = st.Checkpoints(run); err != nil {
 		return finish(err)
@@ -173,7 +193,7 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 	defer stopBeat()
 
 	batch := newBatch(func(outs []scraper.Outcome) error {
-		run.SetFetchCounts(fetcher.Requests(), fetcher.Retries())
+		run.SetFetches(walker.Fetcher.Stats(), walker.Leaves())
 		if err := st.Apply(run, outs...); err != nil {
 			return fmt.Errorf("store %d partitions: %w", len(outs), err)
 		}
@@ -188,7 +208,6 @@ func walkAndStore(ctx context.Context, st *store.Store, run *store.Run, o Option
 	if cause := context.Cause(ctx); walkErr != nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		walkErr = cause
 	}
-	run.SetFetchCounts(fetcher.Requests(), fetcher.Retries())
 	return finish(walkErr)
 }
 
@@ -265,25 +284,27 @@ func (b *batch) flush() error {
 	return <-b.done
 }
 
-// prepare builds the fetcher, reads robots.txt and the criteria pages, and
-// lists the root partitions.
-func prepare(ctx context.Context, spec store.Spec, o Options) (*scraper.Fetcher, *scraper.Walker, []scraper.Partition, error) {
+// prepare builds the fetcher and walker, reads robots.txt and the criteria
+// pages, and lists the root partitions. The walker comes back with an
+// error too once the fetcher exists, so the run log accounts its requests.
+func prepare(ctx context.Context, spec store.Spec, o Options) (*scraper.Walker, []scraper.Partition, error) {
 	fetcher, err := scraper.NewFetcher(scraper.FetchOptions{
 		BaseURL: spec.BaseURL, Contact: o.Contact, Delay: spec.Delay, Concurrency: max(spec.Concurrency, 1),
-		Insecure: o.Insecure, Sleep: o.Sleep, HTTP: o.HTTP,
+		Insecure: o.Insecure, Sleep: o.Sleep, Now: o.Now, HTTP: o.HTTP,
+		BlockWait: o.BlockWait, BlockWaitMax: 15 * o.BlockWait, BlockPatience: 60 * o.BlockWait,
 	})
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	if err := fetcher.LoadRobots(ctx); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	walker := &scraper.Walker{Fetcher: fetcher, Workers: max(spec.Concurrency, 1)}
+	if err := fetcher.LoadRobots(ctx); err != nil {
+		return walker, nil, err
+	}
 	var roots []scraper.Partition
 	for _, roll := range spec.Rolls {
 		lists, err := readLists(ctx, fetcher, roll)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("%s roll: %w", roll, err)
+			return walker, nil, fmt.Errorf("%s roll: %w", roll, err)
 		}
 		walker.Lists.Suburbs = lists.Suburbs
 		if roll == scraper.FullTitle {
@@ -293,11 +314,34 @@ func prepare(ctx context.Context, spec store.Spec, o Options) (*scraper.Fetcher,
 		}
 		r := scraper.Roots(roll, lists, spec.Suburb)
 		if len(r) == 0 {
-			return nil, nil, nil, fmt.Errorf("no suburb named %q in the %s roll's list", spec.Suburb, roll)
+			return walker, nil, fmt.Errorf("no suburb named %q in the %s roll's list", spec.Suburb, roll)
 		}
 		roots = append(roots, r...)
 	}
-	return fetcher, walker, roots, nil
+	return walker, roots, nil
+}
+
+// rollYear reads the roll's year from the site's header frame. A given
+// year stands in when the header cannot be read, and is refused when the
+// header names another: a run of one year must never touch another's rows.
+func rollYear(ctx context.Context, f *scraper.Fetcher, given int) (int, error) {
+	body, err := f.Get(ctx, scraper.HeaderPath, "")
+	if errors.Is(err, scraper.ErrSiteBlocks) || ctx.Err() != nil {
+		return 0, err
+	}
+	year := 0
+	if err == nil {
+		year, err = scraper.ParseRollYear(bytes.NewReader(body))
+	}
+	switch {
+	case err != nil && given == 0:
+		return 0, fmt.Errorf("cannot tell the roll's year from %s (%v): give it with --year", scraper.HeaderPath, err)
+	case err != nil:
+		return given, nil
+	case given != 0 && year != given:
+		return 0, fmt.Errorf("the site's header names the %d roll, not %d: refusing to mix years", year, given)
+	}
+	return year, nil
 }
 
 // readLists reads a roll's criteria page: suburbs, and deeds towns (full

@@ -234,9 +234,9 @@ func TestRobotsDisallowIsObeyed(t *testing.T) {
 	if err == nil || res.Status != "failed" || !strings.Contains(strings.Join(res.Counts.Errors, "\n"), "disallowed by robots.txt") {
 		t.Fatalf("disallowed: %q, %v, %q", res.Status, err, res.Counts.Errors)
 	}
-	// robots.txt and the two criteria pages only.
-	if sent := site.Requests() - requests; sent != 3 {
-		t.Fatalf("%d requests reached the site; want 3 (robots.txt, two criteria pages)", sent)
+	// robots.txt, the two criteria pages and the header (the roll's year) only.
+	if sent := site.Requests() - requests; sent != 4 {
+		t.Fatalf("%d requests reached the site; want 4 (robots.txt, two criteria pages, the header)", sent)
 	}
 }
 

@@ -64,13 +64,13 @@ func (s *Store) Apply(run *Run, outs ...scraper.Outcome) error {
 			}
 		}
 		for _, props := range byRoll {
-			if err := s.upsert(tx, props, &counts, !run.BulkLoad, run.ID); err != nil {
+			if err := s.upsert(tx, run.Spec.Year, props, &counts, !run.BulkLoad, run.ID); err != nil {
 				return err
 			}
 		}
 		for _, props := range late {
 			var uncounted Counts // the first sighting was counted
-			if err := s.upsert(tx, props, &uncounted, true, run.ID); err != nil {
+			if err := s.upsert(tx, run.Spec.Year, props, &uncounted, true, run.ID); err != nil {
 				return err
 			}
 		}
@@ -137,14 +137,14 @@ func seenKey(roll scraper.Roll, pin string) string { return roll.String() + "/" 
 // upsert stores props (one roll). readBack is false on a first load into an
 // empty table, which has stored nothing but what run.seen already filtered
 // out: there is nothing to read back.
-func (s *Store) upsert(tx core.App, props []scraper.Property, counts *Counts, readBack bool, runID string) error {
+func (s *Store) upsert(tx core.App, year int, props []scraper.Property, counts *Counts, readBack bool, runID string) error {
 	if len(props) == 0 {
 		return nil
 	}
 	var existing map[string]stored
 	if readBack {
 		var err error
-		if existing, err = s.load(tx, props[0].Roll, props); err != nil {
+		if existing, err = s.load(tx, year, props[0].Roll, props); err != nil {
 			return err
 		}
 	}
@@ -194,15 +194,15 @@ func (s *Store) upsert(tx core.App, props []scraper.Property, counts *Counts, re
 			return fmt.Errorf("update property %s: %w", p.PIN, err)
 		}
 	}
-	if err := s.insert(tx, inserts, now); err != nil {
+	if err := s.insert(tx, year, inserts, now); err != nil {
 		return err
 	}
 	counts.RowsNew += int64(len(inserts))
 	return s.writeHistory(tx, runID, history, now)
 }
 
-// load reads the stored rows of props (one roll) by PIN.
-func (s *Store) load(tx core.App, roll scraper.Roll, props []scraper.Property) (map[string]stored, error) {
+// load reads the stored rows of props (one year and roll) by PIN.
+func (s *Store) load(tx core.App, year int, roll scraper.Roll, props []scraper.Property) (map[string]stored, error) {
 	names := make([]string, 0, len(tracked))
 	for _, c := range tracked {
 		names = append(names, "CAST(`"+c.name+"` AS TEXT)")
@@ -215,7 +215,7 @@ func (s *Store) load(tx core.App, roll scraper.Roll, props []scraper.Property) (
 			pins[i] = p.PIN
 		}
 		q := tx.DB().Select(append([]string{"id", "pin", "gone_at"}, names...)...).From("properties").
-			Where(dbx.HashExp{"roll": roll.String()}).AndWhere(dbx.In("pin", pins...))
+			Where(dbx.HashExp{"year": year, "roll": roll.String()}).AndWhere(dbx.In("pin", pins...))
 		rows, err := q.Rows()
 		if err != nil {
 			return nil, fmt.Errorf("load properties: %w", err)
@@ -248,11 +248,11 @@ func (s *Store) load(tx core.App, roll scraper.Roll, props []scraper.Property) (
 // insert writes new properties with one prepared statement, reused for
 // every row (large multi-row statements cost more to build and free in the
 // pure-Go SQLite than they save).
-func (s *Store) insert(tx core.App, props []scraper.Property, now string) error {
+func (s *Store) insert(tx core.App, year int, props []scraper.Property, now string) error {
 	if len(props) == 0 {
 		return nil
 	}
-	cols := []string{"id", "roll", "pin", "first_seen", "last_seen", "gone_at", "created", "updated", "details_at"}
+	cols := []string{"id", "year", "roll", "pin", "first_seen", "last_seen", "gone_at", "created", "updated", "details_at"}
 	for _, c := range tracked {
 		cols = append(cols, c.name)
 	}
@@ -275,7 +275,7 @@ func (s *Store) insert(tx core.App, props []scraper.Property, now string) error 
 		if p.Details != nil {
 			detailsAt = now
 		}
-		values = append(values[:0], s.ids.next(), p.Roll.String(), p.PIN, now, now, "", now, now, detailsAt)
+		values = append(values[:0], s.ids.next(), year, p.Roll.String(), p.PIN, now, now, "", now, now, detailsAt)
 		for _, c := range tracked {
 			values = append(values, sqlValue(c, c.value(p)))
 		}

@@ -25,7 +25,7 @@ func (s *Store) PlanDetails(run *Run) error {
 		rolls[i] = r.String()
 	}
 	q := s.app.DB().Select("roll", "pin").From("properties").
-		Where(dbx.HashExp{"gone_at": ""}).AndWhere(dbx.In("roll", rolls...))
+		Where(dbx.HashExp{"gone_at": "", "year": run.Spec.Year}).AndWhere(dbx.In("roll", rolls...))
 	if run.Spec.Suburb != "" {
 		q = q.AndWhere(dbx.NewExp("(suburb_id = {:s} OR suburb = {:s} COLLATE NOCASE)", dbx.Params{"s": run.Spec.Suburb}))
 	}
@@ -62,7 +62,7 @@ func (s *Store) DetailsWanted(run *Run, props []scraper.Property) ([]bool, error
 	var existing map[string]stored
 	if !run.BulkLoad {
 		var err error
-		if existing, err = s.load(s.app, fresh[0].Roll, fresh); err != nil {
+		if existing, err = s.load(s.app, run.Spec.Year, fresh[0].Roll, fresh); err != nil {
 			return nil, err
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/pocketbase/dbx"
@@ -11,12 +12,13 @@ import (
 
 func (s *Store) saveCounts(tx core.App, runID string, c Counts, status string) error {
 	errs, _ := json.Marshal(append([]string{}, c.Errors...))
+	fetches, _ := json.Marshal(c.FetchLog())
 	set := dbx.Params{
 		"partitions_done": c.PartitionsDone, "partitions_split": c.PartitionsSplit,
 		"partitions_failed": c.PartitionsFailed, "partitions_incomplete": c.PartitionsIncomplete,
 		"rows_seen": c.RowsSeen, "rows_new": c.RowsNew, "rows_changed": c.RowsChanged,
 		"rows_unchanged": c.RowsUnchanged, "rows_gone": c.RowsGone,
-		"requests": c.Requests, "retries": c.Retries, "errors": string(errs),
+		"requests": c.Requests, "retries": c.Retries, "fetches": string(fetches), "errors": string(errs),
 	}
 	if status != "" {
 		set["status"] = status
@@ -75,9 +77,11 @@ func partitionCounts(tx core.App, runID string, c *Counts) error {
 	return rows.Err()
 }
 
-// Finish closes the run: failed when walkErr is set, partial when a
-// partition failed or is incomplete, ok otherwise. Only an ok run of whole
-// rolls marks the properties it did not see as gone.
+// Finish closes the run: blocked when the site kept answering with its
+// firewall's block page (scraper.ErrSiteBlocks), failed on any other
+// walkErr, partial when a partition failed or is incomplete, ok otherwise.
+// Only an ok run of whole rolls marks the properties it did not see as
+// gone. A closed run is never resumed: the next run starts afresh.
 func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 	err = s.app.RunInTransaction(func(tx core.App) error {
 		c := run.Counts
@@ -85,6 +89,9 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 			return err
 		}
 		switch {
+		case errors.Is(walkErr, scraper.ErrSiteBlocks):
+			status = "blocked"
+			c.Errors = append(c.Errors, walkErr.Error())
 		case walkErr != nil:
 			status = "failed"
 			c.Errors = append(c.Errors, walkErr.Error())
@@ -138,7 +145,7 @@ func (s *Store) Finish(run *Run, walkErr error) (status string, err error) {
 // markGone stamps gone_at on the roll's present properties this run did
 // not see, with a history record each; nothing is deleted.
 func (s *Store) markGone(tx core.App, run *Run, roll scraper.Roll) (int64, error) {
-	rows, err := tx.DB().NewQuery("SELECT id, pin FROM properties WHERE roll = {:roll} AND gone_at = ''").Bind(dbx.Params{"roll": roll.String()}).Rows()
+	rows, err := tx.DB().NewQuery("SELECT id, pin FROM properties WHERE year = {:year} AND roll = {:roll} AND gone_at = ''").Bind(dbx.Params{"year": run.Spec.Year, "roll": roll.String()}).Rows()
 	if err != nil {
 		return 0, fmt.Errorf("list present properties: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,10 @@ var ErrLeaseLost = errors.New("the scrape lease was taken over by another proces
 
 // Spec is what a run covers and how it fetches.
 type Spec struct {
+	// Year is the roll's year, part of every property's identity: runs of
+	// different years never touch each other's properties. 0 until the job
+	// reads it from the site (SetYear).
+	Year    int
 	Rolls   []scraper.Roll
 	Suburb  string // "" for whole rolls
 	BaseURL string
@@ -64,9 +69,10 @@ type Run struct {
 	// newBudget the new properties a first load may still read profiles of.
 	refresh   map[string]struct{}
 	newBudget atomic.Int64
-	// baseRequests and baseRetries are what earlier processes of a resumed
-	// run sent.
+	// baseRequests, baseRetries and baseFetches are what earlier processes
+	// of a resumed run sent.
 	baseRequests, baseRetries int64
+	baseFetches               Fetches
 }
 
 // Counts are the run log's counters.
@@ -74,7 +80,38 @@ type Counts struct {
 	PartitionsDone, PartitionsSplit, PartitionsFailed, PartitionsIncomplete int64
 	RowsSeen, RowsNew, RowsChanged, RowsUnchanged, RowsGone                 int64
 	Requests, Retries                                                       int64
+	Fetches                                                                 Fetches
 	Errors                                                                  []string
+}
+
+// Fetches is the run log's politeness accounting (scrape_runs.fetches):
+// requests, bytes, retries and block pages by kind, time waited, and the
+// leaf partitions the list requests served.
+type Fetches struct {
+	scraper.FetchStats
+	LeafPartitions int64 `json:"leaf_partitions"`
+	// Derived when saved (FetchLog), for whoever reads the run log.
+	WaitedMS               int64   `json:"waited_ms"`
+	ListPerLeaf            float64 `json:"list_per_leaf"`
+	ProfilePerNewOrChanged float64 `json:"profile_per_new_or_changed"`
+}
+
+// FetchLog is the accounting as the run log stores it, ratios filled in:
+// list requests per leaf partition (1 when nothing is split or retried)
+// and profile requests per new or changed property (0 when none).
+func (c Counts) FetchLog() Fetches {
+	f := c.Fetches
+	f.WaitedMS = f.Waited().Milliseconds()
+	f.ListPerLeaf, f.ProfilePerNewOrChanged = ratio(f.List.Requests, f.LeafPartitions), ratio(f.Profile.Requests, c.RowsNew+c.RowsChanged)
+	return f
+}
+
+// ratio is a/b to two decimals, 0 when b is.
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return math.Round(float64(a)/float64(b)*100) / 100
 }
 
 // Store reads and writes the valuation collections.
@@ -180,6 +217,7 @@ func (s *Store) create(tx core.App, spec Spec, owner string, now time.Time) (*Ru
 	rec.Set("status", "running")
 	rec.Set("rolls", rollNames(spec.Rolls))
 	rec.Set("scope", spec.Suburb)
+	rec.Set("year", spec.Year)
 	rec.Set("base_url", spec.BaseURL)
 	rec.Set("details", spec.Details)
 	rec.Set("options", runOptions{DelayMS: spec.Delay.Milliseconds(), Concurrency: spec.Concurrency, DetailsRefresh: spec.DetailsRefresh})
@@ -203,7 +241,7 @@ func (s *Store) resume(tx core.App, rec *core.Record, owner string, now time.Tim
 	_ = json.Unmarshal([]byte(rec.GetString("options")), &opts)
 	run := &Run{
 		ID: rec.Id, Started: rec.GetDateTime("started").Time(), Resumed: true, owner: owner,
-		Spec: Spec{Rolls: rolls, Suburb: rec.GetString("scope"), BaseURL: rec.GetString("base_url"), Details: rec.GetBool("details"),
+		Spec: Spec{Year: rec.GetInt("year"), Rolls: rolls, Suburb: rec.GetString("scope"), BaseURL: rec.GetString("base_url"), Details: rec.GetBool("details"),
 			Delay: time.Duration(opts.DelayMS) * time.Millisecond, Concurrency: opts.Concurrency, DetailsRefresh: opts.DetailsRefresh},
 		seen: map[string]struct{}{},
 	}
@@ -212,6 +250,9 @@ func (s *Store) resume(tx core.App, rec *core.Record, owner string, now time.Tim
 		RowsUnchanged: int64(rec.GetInt("rows_unchanged")), Errors: stringList(rec.Get("errors")),
 	}
 	run.baseRequests, run.baseRetries = int64(rec.GetInt("requests")), int64(rec.GetInt("retries"))
+	if raw, ok := rec.Get("fetches").(types.JSONRaw); ok && len(raw) > 0 {
+		_ = json.Unmarshal(raw, &run.baseFetches) // a run from before the field: its requests still count
+	}
 	rows, err := tx.DB().NewQuery("SELECT pins FROM scrape_checkpoints WHERE run = {:run} AND pins != ''").Bind(dbx.Params{"run": rec.Id}).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load checkpoints of %s: %w", rec.Id, err)
@@ -275,6 +316,18 @@ func (run *Run) SetFetchCounts(requests, retries int64) {
 	run.Counts.Retries = run.baseRetries + retries
 }
 
+// SetFetches records this process's politeness accounting so far (and
+// its requests and retries), added to the earlier processes' of a resumed
+// run.
+func (run *Run) SetFetches(stats scraper.FetchStats, leaves int64) {
+	total := stats.Total()
+	run.SetFetchCounts(total.Requests, total.Retries)
+	f := run.baseFetches
+	f.Add(stats)
+	f.LeafPartitions += leaves
+	run.Counts.Fetches = f
+}
+
 // stamp is the clock's now as PocketBase stores dates.
 func (s *Store) stamp() string {
 	dt, _ := types.ParseDateTime(s.now().UTC())
@@ -298,4 +351,14 @@ func nullString(ns sql.NullString) *string {
 		return nil
 	}
 	return &ns.String
+}
+
+// SetYear records the roll year of a run that began without one, before it
+// stores anything.
+func (s *Store) SetYear(run *Run, year int) error {
+	if _, err := s.app.DB().Update("scrape_runs", dbx.Params{"year": year}, dbx.HashExp{"id": run.ID}).Execute(); err != nil {
+		return fmt.Errorf("record the roll year of run %s: %w", run.ID, err)
+	}
+	run.Spec.Year = year
+	return nil
 }

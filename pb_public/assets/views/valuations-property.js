@@ -16,7 +16,9 @@ const fieldNames = {
   scheme_name: "Scheme name", scheme_number: "Scheme number", section_number: "Section number",
 };
 
-const runStatus = { ok: "ok", partial: "partial", failed: "failed", running: "running" };
+const runStatus = { ok: "ok", partial: "partial", failed: "failed", running: "running", blocked: "blocked" };
+
+const matchedBy = { rateNumber: "same rate number", legalDescription: "same legal description" };
 
 export async function valuationView(id) {
   const mount = pageMount();
@@ -32,8 +34,9 @@ export async function valuationView(id) {
   mount(h("div", { class: "wide valuation", "data-id": v.id },
     back,
     h("h1", {}, v.address || (v.rateNumber ? `Rate number ${v.rateNumber}` : "Property")),
-    h("p", { class: "intro" }, [rollNames[v.roll] || v.roll, v.rateNumber ? `rate number ${v.rateNumber}` : "no rate number",
+    h("p", { class: "intro" }, [`${v.year} roll`, rollNames[v.roll] || v.roll, v.rateNumber ? `rate number ${v.rateNumber}` : "no rate number",
       v.goneAt ? "no longer on the roll" : "on the roll"].join(" · ")),
+    otherYears(v),
     h("div", { class: "valuation-cols" },
       h("section", { "aria-labelledby": "v-fields-h" }, h("h2", { id: "v-fields-h" }, "Details"), details(v)),
       h("div", {},
@@ -43,9 +46,23 @@ export async function valuationView(id) {
           h("h2", { id: "v-runs-h" }, "Scrapes that saw it"), runs(v))))));
 }
 
+// otherYears links the same property on the other stored rolls, with the
+// value's change between them.
+function otherYears(v) {
+  if (!v.otherYears || !v.otherYears.length) return null;
+  return h("section", { class: "other-years", "aria-labelledby": "v-years-h", id: "v-years" },
+    h("h2", { id: "v-years-h" }, "On other rolls"),
+    h("ul", {}, v.otherYears.map((m) => h("li", { "data-year": m.year },
+      h("a", { href: `/valuations/${m.id}` }, `${m.year} roll`), ": ", rands(m.marketValue),
+      m.change ? [" · ", h("strong", {}, `${m.change.amount >= 0 ? "+" : "−"}${rands(Math.abs(m.change.amount))} (${m.change.percent >= 0 ? "+" : "−"}${Math.abs(m.change.percent)} %)`),
+        ` from ${m.change.from} to ${m.change.to}`] : "",
+      h("span", { class: "meta" }, ` · matched by ${matchedBy[m.matchedBy] || m.matchedBy}`)))));
+}
+
 function details(v) {
   const none = (text = "not given") => h("span", { class: "none" }, text);
   const rows = [
+    ["year", "Roll year", String(v.year)],
     ["roll", "Roll", rollNames[v.roll] || v.roll],
     ["rateNumber", "Rate number", v.rateNumber],
     ["pin", "Property id (PIN)", v.pin],

@@ -32,7 +32,8 @@ export const rolls = [["", "Both rolls"], ["full", "Full title"], ["sectional", 
 // The page shows properties on the roll unless asked otherwise.
 export const goneChoices = [["", "On the roll", "false"], ["true", "Gone from the roll", "true"], ["all", "Both", null]];
 
-const names = [...filters.map((f) => f.name), "roll"];
+// year: the roll year (the API shows the newest when it is absent).
+const names = [...filters.map((f) => f.name), "roll", "year"];
 
 // readQuery takes the page's search string to a query object.
 export function readQuery(search) {

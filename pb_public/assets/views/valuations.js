@@ -36,6 +36,8 @@ export async function valuationsView() {
   const form = filterForm();
   const heading = h("h2", { id: "v-results-h", tabindex: "-1" }, "Properties");
   const summary = h("p", { class: "summary", id: "v-summary", "aria-live": "polite" }, "Loading…");
+  // The roll year choice appears once more than one year is stored.
+  const yearBox = h("div", { class: "year-choice", id: "v-year" });
   const csv = h("a", { class: "button ghost", id: "v-csv", download: "valuations.csv", href: valuationsCsvURL(apiParams(query, false)) }, "Download CSV");
   const tableBox = h("div", { class: "table-scroll", role: "region", "aria-labelledby": "v-results-h", tabindex: "0" });
   const pager = h("nav", { class: "pager", "aria-label": "Result pages" });
@@ -44,8 +46,8 @@ export async function valuationsView() {
 
   if (!mount(h("div", { class: "wide valuations" },
     h("h1", {}, "Durban valuation roll"),
-    h("p", { class: "intro" }, "Every property on eThekwini's (Durban's) 2022 valuation roll, as last scraped. Filter, sort, open a property for its history, or download the search as CSV."),
-    status, form, results))) return;
+    h("p", { class: "intro" }, "Every property on eThekwini's (Durban's) valuation roll, as last scraped. Filter, sort, open a property for its history, or download the search as CSV."),
+    status, yearBox, form, results))) return;
 
   loadStatus(status);
   await load();
@@ -169,8 +171,9 @@ export async function valuationsView() {
 
   function paint(res) {
     const { key, desc } = sortOf(query);
+    paintYears(res);
     summary.dataset.total = res.totalItems;
-    summary.textContent = `${count(res.totalItems, "property", "properties")}, sorted by ${sortNames[key] || key}${desc ? ", descending" : ""}`;
+    summary.textContent = `${count(res.totalItems, "property", "properties")} on the ${res.year || ""} roll, sorted by ${sortNames[key] || key}${desc ? ", descending" : ""}`.replace(" the  roll", " the roll");
     if (!res.items.length) {
       tableBox.replaceChildren(h("p", { class: "empty" }, res.totalItems ? "No properties on this page. " : "No property matches these filters. ",
         res.totalItems ? pageLink(1, "Go to the first page") : null));
@@ -185,6 +188,24 @@ export async function valuationsView() {
       h("span", { id: "v-page" }, `Page ${res.page} of ${res.totalPages}`),
       res.page < res.totalPages ? pageLink(res.page + 1, "Next", "next") : h("a", { class: "button ghost", "aria-disabled": "true" }, "Next"),
     ] : []));
+  }
+
+  // paintYears offers the stored roll years; older rolls are frozen copies
+  // scraped once, so the newest is the default.
+  function paintYears(res) {
+    if (!res.years || res.years.length < 2) {
+      yearBox.replaceChildren();
+      return;
+    }
+    const select = h("select", { id: "v-year-select" },
+      res.years.map((y, i) => h("option", { value: String(y), selected: y === res.year }, i === 0 ? `${y} (current)` : String(y))));
+    select.addEventListener("change", () => {
+      const next = { ...query, page: "" };
+      if (select.value === String(res.years[0])) delete next.year;
+      else next.year = select.value;
+      go(next);
+    });
+    yearBox.replaceChildren(h("label", { class: "field inline", for: "v-year-select" }, "Roll year", select));
   }
 
   function header(c, key, desc) {
