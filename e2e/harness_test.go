@@ -307,6 +307,7 @@ func (tb *Tab) Open(s *Server, path string) {
 	tb.t.Helper()
 	tb.Do(chromedp.Navigate(s.URL + path))
 	tb.WaitTrue(`!document.querySelector("main .loading")`, "the app to render "+path)
+	tb.Audit(path)
 }
 
 // SignIn signs a user in through the sign-in page and waits to land on next.

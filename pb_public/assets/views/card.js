@@ -100,12 +100,12 @@ export function card(q, { get = () => q, onChange, refresh, link = true }) {
       type: "button",
       class: `vote ${kind}`,
       "aria-pressed": q.myVote?.kind === kind ? "true" : "false",
-      "aria-label": `${label} (${count})`,
       disabled: own ? true : undefined,
       title: own ? "You cannot vote on your own question" : undefined,
       onclick: () => onVote(kind),
       "data-action": kind,
-    }, icon(iconName), label, h("span", { class: "n", "aria-hidden": "true" }, count));
+    // Named by its visible text ("Like 3"), so speech input can say it too.
+    }, icon(iconName), label, " ", h("span", { class: "n" }, count));
 
   const stars = starGroup(q, own, onStars);
 
