@@ -57,7 +57,7 @@ An interrupted run is resumed (with its own scope) unless --fresh is given.`,
 			if blockWait <= 0 {
 				return fmt.Errorf("--block-wait %s: must be positive", blockWait)
 			}
-			if year != 0 && (year < 1990 || year > 2100) {
+			if year != 0 && (year < scraper.MinYear || year > scraper.MaxYear) {
 				return fmt.Errorf("--year %d: want a roll year such as 2022", year)
 			}
 			if detailsRefresh < 0 {

@@ -13,6 +13,12 @@ import (
 // ("VALUATION ROLL GV 2022 - Market Value as at …", durban.md §1.1).
 const HeaderPath = "/FramePages/Header.aspx"
 
+// The roll years a run or a query may name.
+const (
+	MinYear = 1990
+	MaxYear = 2100
+)
+
 var rollYear = regexp.MustCompile(`(?i)valuation\s+roll\s+(?:gv\s+)?((?:19|20)\d\d)`)
 
 // ParseRollYear reads the roll's year from the header frame's text. The

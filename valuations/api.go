@@ -98,10 +98,11 @@ func (a *API) Property(e *core.RequestEvent) error {
 	if !ValidID(id) {
 		return e.BadRequestError("Invalid property id.", validation.Errors{"id": validation.NewError("validation_invalid_id", "Must be 1 to 15 lowercase letters and digits.")})
 	}
-	if _, fresh, err := current(e, a.svc, func(v Version) string { return v.All }); err != nil || fresh {
+	v, fresh, err := current(e, a.svc, func(v Version) string { return v.All })
+	if err != nil || fresh {
 		return err
 	}
-	detail, err := a.svc.Get(id)
+	detail, err := a.svc.Get(id, v)
 	if errors.Is(err, ErrNotFound) {
 		e.Response.Header().Del("ETag")
 		return e.NotFoundError("No property has this id.", nil)

@@ -34,8 +34,8 @@ type Detail struct {
 	RunsTotal  int64       `json:"runsTotal"`
 }
 
-// Get returns one property, or ErrNotFound.
-func (s *Service) Get(id string) (Detail, error) {
+// Get returns one property as of version v, or ErrNotFound.
+func (s *Service) Get(id string, v Version) (Detail, error) {
 	var d Detail
 	var scanErr error
 	rows, err := s.app.DB().NewQuery("SELECT " + columns + " FROM properties p WHERE p.id = {:id}").Bind(dbx.Params{"id": id}).Rows()
@@ -56,7 +56,11 @@ func (s *Service) Get(id string) (Detail, error) {
 	if d.History, err = s.history(id); err != nil {
 		return d, err
 	}
-	if d.OtherYears, err = s.otherYears(d.Valuation); err != nil {
+	years, err := s.Years(v)
+	if err != nil {
+		return d, err
+	}
+	if d.OtherYears, err = s.otherYears(d.Valuation, years); err != nil {
 		return d, err
 	}
 	d.Runs, d.RunsTotal, err = s.runsThatSaw(d.Valuation)

@@ -17,12 +17,8 @@ import (
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
-)
 
-// The roll years a query may name.
-const (
-	MinYear = 1990
-	MaxYear = 2100
+	"github.com/rollcall/rollcall/scraper"
 )
 
 // Page sizes of the list endpoint.
@@ -187,8 +183,8 @@ func parse(values url.Values, paged bool) (Query, error) {
 
 	if year := get["year"]; year != "" {
 		n, err := strconv.Atoi(year)
-		if err != nil || n < MinYear || n > MaxYear {
-			bad("year", "validation_invalid_year", fmt.Sprintf("Must be a roll year from %d to %d.", MinYear, MaxYear))
+		if err != nil || n < scraper.MinYear || n > scraper.MaxYear {
+			bad("year", "validation_invalid_year", fmt.Sprintf("Must be a roll year from %d to %d.", scraper.MinYear, scraper.MaxYear))
 		} else {
 			q.Year = n
 		}

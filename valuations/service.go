@@ -73,12 +73,12 @@ type Page struct {
 // List returns one page of q. The total is counted once per data version
 // and filter, so paging through a broad filter does not recount it.
 func (s *Service) List(q Query, v Version) (Page, error) {
-	if err := s.inYear(&q.Filter, v); err != nil {
-		return Page{}, err
-	}
 	years, err := s.Years(v)
 	if err != nil {
 		return Page{}, err
+	}
+	if q.Year == 0 && len(years) > 0 {
+		q.Year = years[0]
 	}
 	total, err := s.count(q.Filter, v)
 	if err != nil {

@@ -73,15 +73,13 @@ type RollChange struct {
 	Percent float64 `json:"percent"` // of the earlier value, one decimal
 }
 
-// otherYears matches v in every other stored year.
-func (s *Service) otherYears(v Valuation) ([]YearMatch, error) {
-	var years []int
-	if err := s.app.DB().NewQuery("SELECT DISTINCT year FROM properties WHERE year != {:y} ORDER BY year DESC").
-		Bind(dbx.Params{"y": v.Year}).Column(&years); err != nil {
-		return nil, fmt.Errorf("list other years: %w", err)
-	}
+// otherYears matches v in every other stored year (years: the stored ones).
+func (s *Service) otherYears(v Valuation, years []int) ([]YearMatch, error) {
 	out := []YearMatch{}
 	for _, year := range years {
+		if year == v.Year {
+			continue
+		}
 		m, err := s.matchIn(v, year)
 		if err != nil {
 			return nil, err

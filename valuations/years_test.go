@@ -51,6 +51,10 @@ func TestRollYearsStayApartAndMatch(t *testing.T) {
 	}
 
 	svc := valuations.New(app)
+	version, err := svc.Version()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ids := map[string]string{} // "year/pin" → id
 	var rows []struct {
 		ID   string `db:"id"`
@@ -69,7 +73,7 @@ func TestRollYearsStayApartAndMatch(t *testing.T) {
 		kinds[l.Kind]++
 		check := func(pin string, year, other int, otherPIN string, value, otherValue int64) {
 			t.Helper()
-			d, err := svc.Get(ids[itoa(year)+"/"+pin])
+			d, err := svc.Get(ids[itoa(year)+"/"+pin], version)
 			if err != nil {
 				t.Fatalf("%d/%s: %v", year, pin, err)
 			}

@@ -52,19 +52,7 @@ func dryRun(ctx context.Context, o Options, progress Progress) (Result, error) {
 
 // countOutcome adds a partition's status and error to the counts.
 func countOutcome(c *store.Counts, out scraper.Outcome) {
-	switch out.Status {
-	case scraper.StatusDone:
-		c.PartitionsDone++
-	case scraper.StatusSplit:
-		c.PartitionsSplit++
-	case scraper.StatusSplitInexact:
-		c.PartitionsSplit++
-		c.PartitionsIncomplete++
-	case scraper.StatusIncomplete:
-		c.PartitionsIncomplete++
-	case scraper.StatusFailed:
-		c.PartitionsFailed++
-	}
+	c.AddPartitions(out.Status, 1)
 	if out.Err != nil && out.Status != scraper.StatusSplit {
 		c.Errors = append(c.Errors, out.Partition.Key()+": "+out.Err.Error())
 	}

@@ -60,21 +60,27 @@ func partitionCounts(tx core.App, runID string, c *Counts) error {
 		if err := rows.Scan(&status, &n); err != nil {
 			return err
 		}
-		switch scraper.Status(status) {
-		case scraper.StatusDone:
-			c.PartitionsDone += n
-		case scraper.StatusSplit:
-			c.PartitionsSplit += n
-		case scraper.StatusSplitInexact:
-			c.PartitionsSplit += n
-			c.PartitionsIncomplete += n
-		case scraper.StatusIncomplete:
-			c.PartitionsIncomplete += n
-		case scraper.StatusFailed:
-			c.PartitionsFailed += n
-		}
+		c.AddPartitions(scraper.Status(status), n)
 	}
 	return rows.Err()
+}
+
+// AddPartitions counts n partitions that ended with status: a split by
+// rate number (inexact) counts as split and incomplete.
+func (c *Counts) AddPartitions(status scraper.Status, n int64) {
+	switch status {
+	case scraper.StatusDone:
+		c.PartitionsDone += n
+	case scraper.StatusSplit:
+		c.PartitionsSplit += n
+	case scraper.StatusSplitInexact:
+		c.PartitionsSplit += n
+		c.PartitionsIncomplete += n
+	case scraper.StatusIncomplete:
+		c.PartitionsIncomplete += n
+	case scraper.StatusFailed:
+		c.PartitionsFailed += n
+	}
 }
 
 // Finish closes the run: blocked when the site kept answering with its
