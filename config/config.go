@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -18,6 +19,8 @@ const (
 	EnvTimeZone        = "ROLLCALL_TZ"
 	EnvRateLimitExempt = "ROLLCALL_RATE_LIMIT_EXEMPT"
 	EnvStatusMaxAge    = "ROLLCALL_STATUS_MAX_AGE"
+	EnvRequireVerified = "ROLLCALL_REQUIRE_VERIFIED"
+	EnvAppURL          = "ROLLCALL_APP_URL"
 )
 
 // Config is shared by the hooks and the commands. Flag values land in the
@@ -28,6 +31,13 @@ type Config struct {
 	// RateLimitExempt lists IPs or CIDRs the rate limiter skips. Empty by
 	// default; meant for loopback load tests and trusted internal callers.
 	RateLimitExempt []string
+
+	// RequireVerified lets only users with a verified email ask, answer,
+	// vote or report.
+	RequireVerified bool
+	// AppURL, when set, is stored as PocketBase's application URL at start:
+	// the address every link in a mail begins with.
+	AppURL string
 
 	// Scrape is the valuation scraper's schedule and target.
 	Scrape Scrape
@@ -51,6 +61,8 @@ func New() *Config {
 		Location:        time.UTC,
 		Now:             time.Now,
 	}
+	c.RequireVerified = envBool(EnvRequireVerified, false, &c.envErrors)
+	c.AppURL = envOr(EnvAppURL, "")
 	c.Scrape = newScrape(&c.envErrors)
 	c.StatusMaxAge = envDuration(EnvStatusMaxAge, 36*time.Hour, &c.envErrors)
 	return c
@@ -64,6 +76,10 @@ func (c *Config) BindFlags(fs *pflag.FlagSet) {
 		"comma-separated IPs/CIDRs the rate limiter skips, e.g. 127.0.0.1 for local load tests; off by default (env "+EnvRateLimitExempt+")")
 	fs.DurationVar(&c.StatusMaxAge, "status-max-age", c.StatusMaxAge,
 		"age of the last successful valuation scrape past which /api/status says degraded (env "+EnvStatusMaxAge+")")
+	fs.BoolVar(&c.RequireVerified, "require-verified", c.RequireVerified,
+		"only users with a verified email may ask, answer, vote or report (env "+EnvRequireVerified+")")
+	fs.StringVar(&c.AppURL, "app-url", c.AppURL,
+		"public address of this server, e.g. https://rollcall.example.org, stored as the application URL mail links use; unset keeps the dashboard's (env "+EnvAppURL+")")
 	c.Scrape.bindFlags(fs)
 }
 
@@ -84,6 +100,13 @@ func (c *Config) Resolve() error {
 		if _, err := netip.ParseAddr(item); err != nil {
 			return fmt.Errorf("--rate-limit-exempt %q is neither an IP nor a CIDR", item)
 		}
+	}
+	if c.AppURL != "" {
+		u, err := url.Parse(c.AppURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return fmt.Errorf("--app-url %q: give the server's address, e.g. https://rollcall.example.org", c.AppURL)
+		}
+		c.AppURL = strings.TrimSuffix(c.AppURL, "/")
 	}
 	if c.StatusMaxAge < time.Minute {
 		return fmt.Errorf("--status-max-age %s is too short: give at least 1m", c.StatusMaxAge)

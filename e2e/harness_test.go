@@ -345,3 +345,18 @@ func (tb *Tab) Screenshot(name string, width, height int64, mobile bool) string 
 	}
 	return path
 }
+
+// Superuser makes a superuser on the server's data dir with the binary's
+// own command and returns its token.
+func (s *Server) Superuser(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command(binary, "superuser", "upsert", "admin@example.com", "password123", "--dir="+s.Dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("superuser upsert: %v\n%s", err, out)
+	}
+	status, auth := s.API(t, "POST", "/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": "admin@example.com", "password": "password123"})
+	if status != 200 {
+		t.Fatalf("superuser sign in: %d %v", status, auth)
+	}
+	return auth["token"].(string)
+}

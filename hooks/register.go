@@ -12,8 +12,10 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/rollcall/rollcall/accounts"
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/crossprocess"
+	"github.com/rollcall/rollcall/moderation"
 	"github.com/rollcall/rollcall/questions"
 	"github.com/rollcall/rollcall/request"
 	"github.com/rollcall/rollcall/scraper/store"
@@ -34,6 +36,8 @@ const (
 func Register(app core.App, cfg *config.Config, public fs.FS) {
 	h := handlers{
 		questions:  questions.NewHooks(cfg),
+		accounts:   accounts.New(cfg),
+		moderation: moderation.New(),
 		valuations: valuations.NewAPI(app, cfg),
 		scrapes:    trigger.New(app, cfg),
 	}
@@ -43,6 +47,9 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// 1. Start-up steps, before the first request is served.
 		if err := applyRateLimitExemptions(se.App, cfg); err != nil {
+			return err
+		}
+		if err := h.accounts.Start(se.App); err != nil { // app URL, mail check
 			return err
 		}
 		// A first load cut short leaves indexes to build; a dashboard schema
@@ -55,6 +62,7 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 
 		// 2. Routes, behind the strict body check.
 		se.Router.Bind(request.BodyCheck(questions.Questions, questions.Answers, questions.Votes))
+		se.Router.BindFunc(h.accounts.MailGate)
 		site, err := ui.NewSite(public)
 		if err != nil {
 			return err
@@ -91,6 +99,21 @@ func bindRecordHooks(app core.App, h handlers) {
 	app.OnRecordUpdate(questions.Users).BindFunc(q.NormalizeUser)
 	app.OnRecordCreateRequest(questions.Users).BindFunc(q.CheckUserBody)
 	app.OnRecordUpdateRequest(questions.Users).BindFunc(q.CheckUserBody)
+
+	// Accounts: mail after sign-up, sign-in limits, OAuth2 usernames, and
+	// (with --require-verified) verified users only for every write that speaks.
+	a := h.accounts
+	app.OnRecordCreateRequest(questions.Users).BindFunc(a.SendVerification)
+	app.OnRecordAuthWithPasswordRequest(questions.Users).BindFunc(a.LimitFailedSignIns)
+	app.OnRecordAuthWithOAuth2Request(questions.Users).BindFunc(a.NameOAuth2User)
+	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes, moderation.Reports).BindFunc(a.RequireVerified)
+	app.OnRecordUpdateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(a.RequireVerified)
+
+	// Moderation: reports, and actions applied with their log row.
+	m := h.moderation
+	app.OnRecordCreateRequest(moderation.Reports).BindFunc(m.CheckReport)
+	app.OnRecordCreateRequest(moderation.Actions).BindFunc(m.CheckAction)
+	app.OnRecordCreateExecute(moderation.Actions).BindFunc(m.ApplyAction)
 
 	// Questions, answers, votes: what a client may send, and what never changes.
 	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.CheckCreateBody)

@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
+	"github.com/rollcall/rollcall/accounts"
+	"github.com/rollcall/rollcall/moderation"
 	"github.com/rollcall/rollcall/openapi"
 	"github.com/rollcall/rollcall/questions"
 	"github.com/rollcall/rollcall/ui"
@@ -23,6 +25,7 @@ const (
 	ValuationPath     = "/api/valuations/{id}"
 	ScrapePath        = "/api/valuations/scrape"
 	StatusPath        = "/api/status"
+	AccountPath       = "/api/account"
 	OpenAPIPath       = openapi.Path
 	PagesPath         = "/{path...}"
 )
@@ -30,6 +33,8 @@ const (
 // handlers holds what serves the routes; site is built when serving starts.
 type handlers struct {
 	questions  *questions.Hooks
+	accounts   *accounts.Hooks
+	moderation *moderation.Hooks
 	valuations *valuations.API
 	scrapes    *trigger.Trigger
 	site       *ui.Site
@@ -55,6 +60,10 @@ func routeTable(h handlers) []group {
 	return []group{
 		{"/api/questions", []route{
 			{http.MethodGet, "/top", h.questions.Top, nil, true},
+		}},
+		{AccountPath, []route{
+			{http.MethodGet, "/options", h.accounts.Options, nil, true},
+			{http.MethodPost, "/sign-out-everywhere", h.accounts.SignOutEverywhere, []*hook.Handler[*core.RequestEvent]{apis.RequireAuth(questions.Users)}, true},
 		}},
 		{ValuationsPath, []route{
 			{http.MethodGet, "", h.valuations.List, nil, true},

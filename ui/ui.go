@@ -31,7 +31,8 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // pageRoutes are the app's own URLs, answered with the page shell.
-var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15})$`)
+// Mail links carry a PocketBase token (a JWT) in the path.
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]{1,1000}\.[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{1,500})$`)
 
 // Site is the public file system prepared for serving.
 type Site struct {

@@ -9,6 +9,7 @@ import { signInView, signUpView } from "./views/auth.js";
 import { valuationsView } from "./views/valuations.js";
 import { valuationView } from "./views/valuations-property.js";
 import { notFoundView } from "./views/soon.js";
+import { moderationView } from "./views/moderation.js";
 
 const routes = [
   [/^\/$/, () => homeView(), "home"],
@@ -18,6 +19,7 @@ const routes = [
   [/^\/signup$/, () => signUpView(), ""],
   [/^\/questions\/([a-z0-9]+)$/, (m) => questionView(m[1]), ""],
   [/^\/questions\/([a-z0-9]+)\/edit$/, (m) => editView(m[1]), "mine"],
+  [/^\/moderation$/, () => moderationView(), "moderation"],
   [/^\/valuations$/, () => valuationsView(), "valuations"],
   [/^\/valuations\/([a-z0-9]+)$/, (m) => valuationView(m[1]), "valuations"],
 ];
