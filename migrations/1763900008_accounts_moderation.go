@@ -39,7 +39,8 @@ func init() {
 		}
 		// Set by superusers in the dashboard; a user can never set it.
 		users.Fields.Add(&core.BoolField{Name: "moderator"})
-		users.UpdateRule = types.Pointer(`id = @request.auth.id && @request.body.moderator:isset = false && @request.body.verified:isset = false`)
+		users.CreateRule = types.Pointer(`@request.body.moderator:isset = false`)
+		users.UpdateRule = types.Pointer(`id = @request.auth.id && @request.body.moderator:isset = false`)
 		users.DeleteRule = types.Pointer(`id = @request.auth.id`)
 		// Mail links open /verify/<token>, /reset/<token> and
 		// /confirm-email/<token> instead of the dashboard's pages.
