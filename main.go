@@ -12,7 +12,6 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
 
 	"github.com/rollcall/rollcall/commands"
@@ -35,8 +34,10 @@ func main() {
 // newApp wires Rollcall into a PocketBase app; its commands and flags are
 // what `rollcall --help` shows.
 func newApp() (*pocketbase.PocketBase, error) {
-	// As pocketbase.New, with the log database's smaller cache (db.go).
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: osutils.IsProbablyGoRun(), DBConnect: connectDB})
+	// As pocketbase.New, with the log database's smaller cache (db.go), and
+	// dev mode (every SQL statement logged with its values) only with --dev:
+	// PocketBase would guess `go run` from a binary under the temp dir.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DBConnect: connectDB})
 	cfg := config.New()
 	cfg.BindFlags(app.RootCmd.PersistentFlags())
 	app.RootCmd.PersistentPreRunE = func(*cobra.Command, []string) error { return cfg.Resolve() }

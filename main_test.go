@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/cmd"
+	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/pflag"
 )
 
@@ -68,8 +69,7 @@ func TestConfigurationTableMatchesHelp(t *testing.T) {
 		if row.env != env {
 			t.Errorf("--%s: README names env %q, --help says %q", name, row.env, env)
 		}
-		// A bool's default is README prose ("off"); PocketBase turns --dev
-		// on by itself under `go run` and `go test`.
+		// A bool's default is README prose ("off").
 		if f.Value.Type() != "bool" && !sameDefault(f.DefValue, row.def) {
 			t.Errorf("--%s: README default %q, --help says %q", name, row.def, f.DefValue)
 		}
@@ -118,4 +118,34 @@ func TestScrapeFlagsAreDocumented(t *testing.T) {
 			t.Errorf("rollcall scrape --%s has no row in docs/scraper.md", f.Name)
 		}
 	})
+}
+
+// A binary under the temp directory is not in dev mode (which logs every
+// SQL statement with its values) unless started with --dev, though
+// PocketBase takes such a binary for `go run`.
+func TestDevModeOnlyWithFlag(t *testing.T) {
+	args := os.Args
+	t.Cleanup(func() { os.Args = args })
+	binary := filepath.Join(t.TempDir(), "rollcall")
+
+	os.Args = []string{binary, "serve"}
+	if !osutils.IsProbablyGoRun() {
+		t.Fatalf("PocketBase does not take %s for `go run`: this test would prove nothing", binary)
+	}
+	app, err := newApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.IsDev() {
+		t.Error("started without --dev, the app is in dev mode")
+	}
+
+	os.Args = []string{binary, "serve", "--dev"}
+	app, err = newApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !app.IsDev() {
+		t.Error("started with --dev, the app is not in dev mode")
+	}
 }

@@ -209,7 +209,8 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{name: "sign-up: password too short", req: "POST " + u, body: signup(`{"password":"short","passwordConfirm":"short"}`), status: 400, field: "password"},
 		{name: "sign-up: passwords differ", req: "POST " + u, body: signup(`{"passwordConfirm":"password124"}`), status: 400, field: "passwordConfirm"},
 		{name: "sign-up: verifying oneself", req: "POST " + u, body: signup(`{"verified":true}`), status: 400, field: "verified"},
-		{name: "sign-up: a 70 KiB name", req: "POST " + u, body: signup(`{"name":"` + long(70<<10) + `"}`), status: 400, field: "name"},
+		{name: "sign-up: a 70 KiB body", req: "POST " + u, body: signup(`{"name":"` + long(70<<10) + `"}`), status: 413, field: "body"},
+		{name: "sign-up: a 101-character name", req: "POST " + u, body: signup(`{"name":"` + long(101) + `"}`), status: 400, field: "name"},
 		{name: "a new password without the old one", as: "alice", req: "PATCH " + u + "/" + apptest.Alice, body: `{"password":"password456","passwordConfirm":"password456"}`, status: 400, field: "oldPassword"},
 
 		// Control characters.

@@ -9,20 +9,29 @@ import (
 	"github.com/rollcall/rollcall/config"
 )
 
-// applyRateLimitExemptions stores --rate-limit-exempt in PocketBase's rate
-// limit settings when the server starts. Without the flag the stored list
-// (empty on a fresh install, editable in the dashboard) is left alone.
+// applyRateLimitExemptions makes PocketBase's stored rate-limit exemptions
+// (RateLimits.ExcludedIPs) exactly what this start's --rate-limit-exempt
+// asks for: none without the flag. A stored list would otherwise outlive
+// the flag (or a dashboard edit) and keep addresses unlimited, silently.
 func applyRateLimitExemptions(app core.App, cfg *config.Config) error {
-	if len(cfg.RateLimitExempt) == 0 {
-		return nil
+	want := slices.Clone(cfg.RateLimitExempt)
+	if want == nil {
+		want = []string{} // stored as [], not null
 	}
 	settings := app.Settings()
-	if !slices.Equal(settings.RateLimits.ExcludedIPs, cfg.RateLimitExempt) {
-		settings.RateLimits.ExcludedIPs = slices.Clone(cfg.RateLimitExempt)
+	stored := settings.RateLimits.ExcludedIPs
+	if !slices.Equal(stored, want) {
+		settings.RateLimits.ExcludedIPs = want
 		if err := app.Save(settings); err != nil {
 			return fmt.Errorf("save rate limit exemptions: %w", err)
 		}
+		removed := slices.DeleteFunc(slices.Clone(stored), func(ip string) bool { return slices.Contains(want, ip) })
+		if len(removed) > 0 {
+			app.Logger().Warn("rate limiter exemptions not given by --rate-limit-exempt removed", "removed", removed)
+		}
 	}
-	app.Logger().Warn("rate limiter skips these addresses", "ips", cfg.RateLimitExempt)
+	if len(want) > 0 {
+		app.Logger().Warn("rate limiter skips these addresses", "ips", want)
+	}
 	return nil
 }

@@ -61,7 +61,7 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		watcher = watchOtherProcesses(se.App, h.questions.DropTopCache)
 
 		// 2. Routes, behind the strict body check.
-		se.Router.Bind(request.BodyCheck(questions.Questions, questions.Answers, questions.Votes))
+		se.Router.Bind(request.BodyCheck())
 		se.Router.BindFunc(h.accounts.MailGate)
 		site, err := ui.NewSite(public)
 		if err != nil {

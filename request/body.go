@@ -12,6 +12,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -25,41 +26,58 @@ import (
 // rawBodyKey holds a record write's JSON body as the client sent it.
 const rawBodyKey = "rollcall.rawBody"
 
-// MaxBody caps a JSON body written to the capped collections and the
-// scrape trigger: the largest valid one (a 5,000-character description) is
-// far below it.
+// MaxBody caps a record-write body (files apart, see RecordBodyLimit) and
+// the scrape trigger's body: the largest valid question (a 5,000-character
+// description) is far below it.
 const MaxBody = 64 << 10
 
-// BodyCheck is a router middleware that refuses an unreadable JSON body with
-// a 400 that names "body", where PocketBase would answer a bare "Something
-// went wrong". Record writes to the capped collections are also held to
-// MaxBody.
-func BodyCheck(capped ...string) *hook.Handler[*core.RequestEvent] {
+// BodyCheck is a router middleware in front of every API write. It reads the
+// Content-Type as RFC 9110 says (case-insensitive), caps every record-write
+// body at RecordBodyLimit before any of it is read, and refuses an
+// unreadable JSON body with a 400 that names "body", where PocketBase would
+// answer a bare "Something went wrong".
+func BodyCheck() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "rollcallBodyCheck",
 		Priority: apis.DefaultBodyLimitMiddlewarePriority + 1, // after PocketBase's own size cap
-		Func:     func(e *core.RequestEvent) error { return checkBody(e, capped) },
+		Func:     checkBody,
 	}
 }
 
-func checkBody(e *core.RequestEvent, capped []string) error {
+func checkBody(e *core.RequestEvent) error {
 	r := e.Request
 	if r.Method != http.MethodPost && r.Method != http.MethodPatch && r.Method != http.MethodPut ||
 		!strings.HasPrefix(r.URL.Path, "/api/") {
 		return e.Next()
 	}
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if isRecordWrite(r.URL.Path) && r.ContentLength != 0 && !recordBodyTypes[mediaType] {
-		// PocketBase answers "Unsupported Content-Type" without naming
-		// what is wrong; name the body like every other unreadable one.
-		return BodyError(http.StatusUnsupportedMediaType, "validation_content_type", "Send the body as application/json (or a form).")
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil {
+		// PocketBase matches "application/json" and the form types by prefix,
+		// case-sensitively: "application/JSON" would be "Unsupported
+		// Content-Type". Hand it the canonical spelling.
+		if canonical := mime.FormatMediaType(mediaType, params); canonical != "" {
+			r.Header.Set("Content-Type", canonical)
+		}
+	}
+	limit := int64(-1)
+	if isRecordWrite(r.URL.Path) {
+		if r.ContentLength != 0 && !recordBodyTypes[mediaType] {
+			// PocketBase answers "Unsupported Content-Type" without naming
+			// what is wrong; name the body like every other unreadable one.
+			return BodyError(http.StatusUnsupportedMediaType, "validation_content_type", "Send the body as application/json (or a form).")
+		}
+		if collection, err := e.App.FindCachedCollectionByNameOrId(r.PathValue("collection")); err == nil {
+			limit = RecordBodyLimit(collection, mediaType)
+			// Refuse before reading when the size is declared; a chunked
+			// body (no Content-Length) stops at the cap while being read.
+			if r.ContentLength > limit {
+				return tooLarge(limit)
+			}
+			r.Body = &cappedBody{ReadCloser: r.Body, remaining: limit, limit: limit}
+		}
 	}
 	if mediaType != "application/json" {
 		return e.Next()
-	}
-	limit := int64(-1)
-	if isRecordWriteTo(r.URL.Path, capped) {
-		limit = MaxBody
 	}
 	raw, err := ReadBody(r.Body, limit)
 	if err != nil {
@@ -93,6 +111,60 @@ func checkBody(e *core.RequestEvent, capped []string) error {
 	return e.Next()
 }
 
+// RecordBodyLimit is the most a record write to c may send: MaxBody for the
+// fields, plus what PocketBase itself allows the fields it sizes: each JSON
+// or editor field's MaxSize and, in a multipart body (the only one that
+// carries files), each file field's MaxSize times MaxSelect.
+func RecordBodyLimit(c *core.Collection, mediaType string) int64 {
+	limit := int64(MaxBody)
+	for _, f := range c.Fields {
+		switch f := f.(type) {
+		case *core.FileField:
+			if mediaType == "multipart/form-data" {
+				limit += f.CalculateMaxBodySize()
+			}
+		case core.MaxBodySizeCalculator:
+			limit += f.CalculateMaxBodySize()
+		}
+	}
+	return limit
+}
+
+// cappedBody stops a body at its cap with a 413 that names "body"; PocketBase
+// passes an *router.ApiError from a form parse through unchanged.
+type cappedBody struct {
+	io.ReadCloser
+	remaining, limit int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.remaining < 0 {
+		return 0, tooLarge(b.limit)
+	}
+	// Never ask for more than one byte past the cap.
+	if int64(len(p)) > b.remaining+1 {
+		p = p[:b.remaining+1]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.remaining -= int64(n)
+	if b.remaining < 0 {
+		return n + int(b.remaining), tooLarge(b.limit)
+	}
+	return n, err
+}
+
+func tooLarge(limit int64) error {
+	return BodyError(http.StatusRequestEntityTooLarge, "validation_too_large", "The request body is larger than "+size(limit)+".")
+}
+
+// size writes a byte count as whole MiB where it is one, else KiB.
+func size(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n>>10, 10) + " KiB"
+}
+
 // recordBodyTypes are the bodies PocketBase's record API reads.
 var recordBodyTypes = map[string]bool{"application/json": true, "multipart/form-data": true, "application/x-www-form-urlencoded": true}
 
@@ -105,14 +177,21 @@ func ReadBody(body io.Reader, limit int64) ([]byte, error) {
 	}
 	raw, err := io.ReadAll(reader)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		var apiErr *router.ApiError
+		if errors.As(err, &apiErr) && apiErr.Status == http.StatusRequestEntityTooLarge {
+			if _, named := apiErr.Data["body"]; named {
+				return nil, apiErr // a cappedBody's, with its limit
+			}
+			return nil, BodyError(http.StatusRequestEntityTooLarge, "validation_too_large", "The request body is too large.")
+		}
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
 			return nil, BodyError(http.StatusRequestEntityTooLarge, "validation_too_large", "The request body is too large.")
 		}
 		return nil, BodyError(http.StatusBadRequest, "validation_unreadable", "The request body could not be read.")
 	}
 	if limit >= 0 && int64(len(raw)) > limit {
-		return nil, BodyError(http.StatusRequestEntityTooLarge, "validation_too_large", "The request body is larger than 64 KiB.")
+		return nil, tooLarge(limit)
 	}
 	return raw, nil
 }
@@ -125,13 +204,4 @@ func BodyError(status int, code, message string) error {
 // isRecordWrite matches PocketBase's record create/update paths.
 func isRecordWrite(path string) bool {
 	return strings.HasPrefix(path, "/api/collections/") && strings.Contains(path, "/records")
-}
-
-func isRecordWriteTo(path string, collections []string) bool {
-	for _, c := range collections {
-		if strings.HasPrefix(path, "/api/collections/"+c+"/records") {
-			return true
-		}
-	}
-	return false
 }

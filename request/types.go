@@ -2,6 +2,7 @@ package request
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -11,8 +12,8 @@ import (
 // multilineFields may hold line breaks and tabs; other text is one line.
 var multilineFields = map[string]bool{"description": true, "comment": true}
 
-// CheckTypes refuses a JSON value of the wrong type for its field, and
-// control characters in text. PocketBase would coerce instead: 123 becomes
+// CheckTypes refuses a JSON value of the wrong type for its field, and text
+// that CheckText refuses. PocketBase would coerce instead: 123 becomes
 // "123", true becomes 1, and an object sent as a description becomes "",
 // silently losing what the client sent. Form (multipart) bodies carry only
 // strings, so their types are left to PocketBase's parsing; their text is
@@ -43,11 +44,8 @@ func CheckTypes(e *core.RecordRequestEvent) error {
 		if !e.Record.IsNew() && value == e.Record.Original().GetString(name) {
 			continue
 		}
-		switch {
-		case !utf8.ValidString(value):
-			errs[name] = validation.NewError("validation_invalid_utf8", "Must be valid UTF-8.")
-		case HasControlCharacters(value, multilineFields[name]):
-			errs[name] = validation.NewError("validation_invalid_type", "Must not contain control characters.")
+		if err := CheckText(value, multilineFields[name]); err != nil {
+			errs[name] = err
 		}
 	}
 	if len(errs) > 0 {
@@ -123,6 +121,45 @@ func HasControlCharacters(s string, multiline bool) bool {
 		}
 	}
 	return false
+}
+
+// CheckText refuses text that would not show what it holds: invalid UTF-8,
+// control characters (multiline text may keep tabs and line breaks),
+// bidirectional controls, which reorder what a reader sees ("Trojan
+// source"), U+2028/U+2029 in one-line text, and a value of only invisible
+// characters, which looks empty. Invisible characters inside visible text
+// stay: emoji sequences need the zero-width joiner, some scripts break words
+// with U+200B.
+func CheckText(s string, multiline bool) validation.Error {
+	switch {
+	case !utf8.ValidString(s):
+		return validation.NewError("validation_invalid_utf8", "Must be valid UTF-8.")
+	case HasControlCharacters(s, multiline):
+		return validation.NewError("validation_invalid_type", "Must not contain control characters.")
+	case strings.ContainsFunc(s, IsBidiControl):
+		return validation.NewError("validation_bidi_control", "Must not contain characters that change the text direction.")
+	case !multiline && strings.ContainsAny(s, "\u2028\u2029"):
+		return validation.NewError("validation_line_separator", "Must be one line.")
+	case strings.TrimSpace(s) != "" && !strings.ContainsFunc(s, func(r rune) bool { return !IsInvisible(r) }):
+		// Plain white space is left to trimming and the field's own rules.
+		return validation.NewError("validation_invisible", "Must contain visible characters.")
+	}
+	return nil
+}
+
+// IsBidiControl reports the Unicode Bidi_Control characters: the marks
+// U+061C, U+200E, U+200F, the embeddings and overrides U+202A–U+202E and
+// the isolates U+2066–U+2069.
+func IsBidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
+
+// IsInvisible reports characters that draw nothing: white space, format
+// characters (Cf: zero-width space and joiners, U+2060, U+FEFF, the soft
+// hyphen, tags, ...), the other default-ignorable ones (Hangul fillers,
+// the combining grapheme joiner), variation selectors, and the blank
+// Braille pattern U+2800, a favourite for "empty" names.
+func IsInvisible(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u2800' ||
+		unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }
 
 // FieldName strips PocketBase's "+field", "field+" and "field-" modifiers.

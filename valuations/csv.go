@@ -4,8 +4,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // CSVHeader names the export's columns as the JSON fields.
@@ -77,6 +79,9 @@ func (v Valuation) csvRecord(r []string) []string {
 	}
 	if v.Extent != nil {
 		extent = strconv.FormatFloat(*v.Extent, 'f', -1, 64)
+		if math.IsInf(*v.Extent, 0) || math.IsNaN(*v.Extent) {
+			extent = SafeCell(extent) // "+Inf" would start a formula
+		}
 	}
 	if v.GoneAt != nil {
 		gone = *v.GoneAt
@@ -88,21 +93,37 @@ func (v Valuation) csvRecord(r []string) []string {
 		v.DeedsTown, v.SchemeName, v.SchemeNumber, v.SectionNumber, v.FirstSeen, v.LastSeen, gone, v.Updated,
 	})
 	for i := range r {
-		r[i] = SafeCell(r[i])
+		if !numericCSVColumn[i] {
+			r[i] = SafeCell(r[i])
+		}
 	}
 	return r
 }
 
-// SafeCell keeps a spreadsheet from running a cell as a formula (CSV
-// injection): text starting with =, +, -, @, tab or carriage return gets a
-// leading apostrophe. Numbers are written by us and never start so, except
-// a negative one, which the roll does not have.
-func SafeCell(s string) string {
-	if s == "" {
-		return s
+// numericCSVColumn marks the columns that only ever hold a number this
+// server formatted (strconv, from an int or a finite float): a negative
+// one must stay a number in the spreadsheet, and no formula can be written
+// with digits, a sign and a point.
+var numericCSVColumn = func() []bool {
+	numeric := make([]bool, len(CSVHeader))
+	for i, name := range CSVHeader {
+		switch name {
+		case "year", "useCode", "marketValue", "extent":
+			numeric[i] = true
+		}
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	return numeric
+}()
+
+// SafeCell keeps a spreadsheet from reading a text cell as a formula (CSV
+// injection): a cell starting with = + - @, a tab, a carriage return or
+// line feed, a space, a double quote, or the full-width ＝ ＋ － ＠ gets a
+// leading apostrophe, as OWASP advises. The writer (encoding/csv) then
+// quotes the field where needed and doubles inner quotes.
+func SafeCell(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch r {
+	case '=', '+', '-', '@', '\t', '\r', '\n', ' ', '"', '＝', '＋', '－', '＠':
 		return "'" + s
 	}
 	return s

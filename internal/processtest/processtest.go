@@ -36,11 +36,9 @@ func FreeAddr() (string, error) {
 }
 
 // ServeArgs is the command line of `serve` on the data dir dir, then extra,
-// for Options.Args. --dev=false: PocketBase turns dev mode on for a binary
-// in a temp dir, taking it for `go run`, and dev mode logs every SQL
-// statement.
+// for Options.Args.
 func ServeArgs(dir string, extra ...string) func(addr string) []string {
 	return func(addr string) []string {
-		return append([]string{"serve", "--http=" + addr, "--dir=" + dir, "--dev=false"}, extra...)
+		return append([]string{"serve", "--http=" + addr, "--dir=" + dir}, extra...)
 	}
 }
