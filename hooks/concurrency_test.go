@@ -17,14 +17,19 @@ import (
 )
 
 // Fifty users write at once through the REST API — ask, edit and delete
-// their own questions, vote, switch, withdraw, answer, edit answers — while a day ends
-// mid-way; afterwards a recount finds no drift and counters equal the rows.
+// their own questions, vote, switch, withdraw, answer, edit answers — while
+// two moderators hide and restore answers and questions and a day ends
+// mid-way; afterwards a recount finds no drift and counters equal the shown
+// rows.
 // With -full they do it on top of the issue's full-size dataset.
 func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	cfg, clock := clockConfig(t, "UTC", apptest.FixtureTime)
 	cfg.RateLimitExempt = []string{"192.0.2.1"} // httptest's client address
 	app := fixture.NewApp(t, cfg)
 	defer app.Cleanup()
+	if _, err := addModerator(app); err != nil {
+		t.Fatal(err)
+	}
 	c := apptest.Serve(t, app)
 
 	const users = 50
@@ -115,6 +120,41 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 		}
 	}()
 
+	// Moderators hide and restore answers and questions of the pool while
+	// the users write; a race lost to another moderator is a 400.
+	var moderated atomic.Int64
+	for m := range 2 {
+		wg.Add(1)
+		go func(seed int64) {
+			defer wg.Done()
+			rng := rand.New(rand.NewSource(seed))
+			for range opsPerUser {
+				q := pick(rng)
+				act := map[string]any{"question": q, "reason": "storm"}
+				table, where := "questions", dbx.HashExp{"id": q}
+				if rng.Intn(3) > 0 { // mostly answers: they move the ranking
+					var a struct {
+						ID string `db:"id"`
+					}
+					if err := app.DB().NewQuery("SELECT id FROM answers WHERE question = {:q} ORDER BY RANDOM() LIMIT 1").
+						Bind(dbx.Params{"q": q}).One(&a); err != nil {
+						continue // none yet, or the question is gone
+					}
+					act["answer"] = a.ID
+					table, where = "answers", dbx.HashExp{"id": a.ID}
+				}
+				var hidden bool
+				if err := app.DB().Select("hidden").From(table).Where(where).Row(&hidden); err != nil {
+					continue
+				}
+				act["action"] = map[bool]string{false: "hide", true: "restore"}[hidden]
+				if do(c, http.MethodPost, actionRecordsURL, modToken(), act) == http.StatusOK {
+					moderated.Add(1)
+				}
+			}
+		}(int64(1000 + m))
+	}
+
 	start := time.Now()
 	for i := range tokens {
 		wg.Add(1)
@@ -182,6 +222,13 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 	if wrote.Load() < int64(users*opsPerUser/3) {
 		t.Fatalf("only %d of %d operations wrote; the test proved little", wrote.Load(), users*opsPerUser)
 	}
+	t.Logf("the moderators hid or restored %d times", moderated.Load())
+	if moderated.Load() < int64(opsPerUser/2) {
+		t.Fatalf("the moderators acted only %d times; the test proved little", moderated.Load())
+	}
+	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM moderation_actions"); int64(n) != moderated.Load() {
+		t.Fatalf("%d log rows for %d actions", n, moderated.Load())
+	}
 	// At full size most of the day's questions are still due at midnight
 	// (writers after it drop a few bonuses first, deletes remove others).
 	if *full && expired < dsToday/2 {
@@ -211,13 +258,17 @@ func TestConcurrentWritesLeaveNoDrift(t *testing.T) {
 		Row(&stored[0], &stored[1], &stored[2]); err != nil {
 		t.Fatal(err)
 	}
-	if err := app.DB().NewQuery(`SELECT (SELECT COUNT(*) FROM answers),
+	if err := app.DB().NewQuery(`SELECT (SELECT COUNT(*) FROM answers WHERE hidden = FALSE),
 		(SELECT COUNT(*) FROM votes WHERE kind = 'like'), (SELECT COUNT(*) FROM votes WHERE kind = 'dislike')`).
 		Row(&counted[0], &counted[1], &counted[2]); err != nil {
 		t.Fatal(err)
 	}
 	if stored != counted {
 		t.Fatalf("stored answers, likes, dislikes total %v; the rows count %v", stored, counted)
+	}
+	// Every hidden item's state is its last action's, and its reason.
+	if n := apptest.Count(t, app, `SELECT COUNT(*) FROM answers WHERE hidden != (hidden_reason != '')`); n != 0 {
+		t.Fatalf("%d answers whose hidden flag and reason disagree", n)
 	}
 	var carrying int
 	if err := app.DB().NewQuery("SELECT COUNT(*) FROM questions WHERE today = TRUE AND today_ends <= {:midnight}").

@@ -4,6 +4,8 @@
 package moderation
 
 import (
+	"strings"
+
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -13,17 +15,56 @@ const (
 	Actions = "moderation_actions"
 )
 
+// Field names and values of reports and moderation_actions.
+const (
+	FieldQuestion  = "question"
+	FieldAnswer    = "answer"
+	FieldReporter  = "reporter"
+	FieldReason    = "reason"
+	FieldNote      = "note"
+	FieldStatus    = "status"
+	FieldAction    = "action"
+	FieldReport    = "report"
+	FieldModerator = "moderator"
+	FieldActor     = "actor"
+	FieldExcerpt   = "excerpt"
+
+	StatusOpen      = "open"
+	StatusActioned  = "actioned"
+	StatusDismissed = "dismissed"
+
+	ActionHide    = "hide"
+	ActionRestore = "restore"
+	ActionDismiss = "dismiss"
+
+	// ExcerptMax is the excerpt field's limit, in characters.
+	ExcerptMax = 300
+)
+
 // Hooks are the moderation record hooks.
 type Hooks struct{}
 
 // New returns the moderation hooks.
 func New() *Hooks { return &Hooks{} }
 
-// CheckReport fills and checks a new report.
-func (h *Hooks) CheckReport(e *core.RecordRequestEvent) error { return e.Next() }
+// inTransaction runs fn with e.App swapped for a transaction (or the one
+// already open): a record's Save does not open one itself, so the action's
+// effects and its log row would otherwise commit apart.
+func inTransaction(e *core.RecordEvent, fn func(txApp core.App) error) error {
+	original := e.App
+	defer func() { e.App = original }()
+	return e.App.RunInTransaction(func(txApp core.App) error {
+		e.App = txApp
+		return fn(txApp)
+	})
+}
 
-// CheckAction fills and checks a new moderation action.
-func (h *Hooks) CheckAction(e *core.RecordRequestEvent) error { return e.Next() }
-
-// ApplyAction applies an action inside its own record's transaction.
-func (h *Hooks) ApplyAction(e *core.RecordEvent) error { return e.Next() }
+// truncate cuts s to at most max characters, marking a cut with "…".
+func truncate(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ") // one line in the log
+	runes := []rune(s)
+	if len(runes) <= max {
+		return s
+	}
+	return strings.TrimSpace(string(runes[:max-1])) + "…"
+}

@@ -23,9 +23,24 @@ const (
 	FieldToday     = "today"
 	FieldTodayEnds = "today_ends"
 
+	// Set by moderation only (questions and answers), and the users' flag
+	// that makes one a moderator.
+	FieldHidden       = "hidden"
+	FieldHiddenReason = "hidden_reason"
+	FieldModerator    = "moderator"
+	FieldVerified     = "verified"
+
 	KindLike    = "like"
 	KindDislike = "dislike"
 )
 
 // DerivedFields are kept by the server alone; clients may never send them.
 var DerivedFields = []string{FieldAnswers, FieldLikes, FieldDislikes, FieldRanking, FieldToday, FieldTodayEnds}
+
+// ModerationFields of questions and answers change only through a moderation
+// action, so that every hide and restore is in the log.
+var ModerationFields = []string{FieldHidden, FieldHiddenReason}
+
+// UserServerFields are users' fields a user may never send: superusers
+// make moderators in the dashboard; verification comes from the mail link.
+var UserServerFields = []string{FieldModerator, FieldVerified}

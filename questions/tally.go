@@ -18,7 +18,9 @@ import (
 // recountColumns recount the question aliased q from its rows; every
 // recount (one question, a refresh, the drift check) selects these. The
 // (question, …) indexes on answers and votes make each an index range scan.
-const recountColumns = `(SELECT COUNT(*) FROM answers WHERE question = q.id) AS rc_answers,
+// Answers hidden by moderators do not count; `hidden` = FALSE is spelled as
+// the partial index idx_answers_question_shown's condition, so SQLite uses it.
+const recountColumns = `(SELECT COUNT(*) FROM answers WHERE question = q.id AND hidden = FALSE) AS rc_answers,
 	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'like') AS rc_likes,
 	(SELECT COUNT(*) FROM votes WHERE question = q.id AND kind = 'dislike') AS rc_dislikes`
 
@@ -33,12 +35,14 @@ func (r recounted) counts() ranking.Counts {
 	return ranking.Counts{Answers: r.Answers, Likes: r.Likes, Dislikes: r.Dislikes}
 }
 
+const countQuery = "SELECT " + recountColumns + " FROM questions q WHERE q.id = {:id}"
+
 // Count recounts a question's answers and votes. Pass the transaction's app:
 // a read through the outer app goes to the read pool and misses rows the
 // transaction has not committed yet.
 func Count(app core.App, questionID string) (ranking.Counts, error) {
 	var row recounted
-	err := app.DB().NewQuery("SELECT " + recountColumns + " FROM questions q WHERE q.id = {:id}").
+	err := app.DB().NewQuery(countQuery).
 		Bind(dbx.Params{"id": questionID}).One(&row)
 	if err != nil {
 		return ranking.Counts{}, fmt.Errorf("recount question %s: %w", questionID, err)

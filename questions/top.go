@@ -50,11 +50,14 @@ type TopQuestion struct {
 	MyAnswer    *MyAnswer      `json:"myAnswer"`
 }
 
-// The order is idx_questions_top's, so SQLite reads 20 index entries and stops.
+// The order is idx_questions_top's, so SQLite reads index entries in order
+// and stops after 20 shown ones. Hidden questions are left out for everyone:
+// their author and moderators find them at their own URL.
 const topQuery = `SELECT q.id, q.title, q.description, q.answers, q.likes, q.dislikes,
 	q.ranking, q.today, q.created, q.updated,
 	q.author AS author_id, COALESCE(u.username, '') AS author_username, COALESCE(u.name, '') AS author_name
 FROM questions q LEFT JOIN users u ON u.id = q.author
+WHERE q.hidden = FALSE
 ORDER BY q.ranking DESC, q.created DESC, q.id ASC
 LIMIT {:limit}`
 
