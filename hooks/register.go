@@ -114,6 +114,7 @@ func bindRecordHooks(app core.App, h handlers) {
 	app.OnRecordCreateRequest(moderation.Reports).BindFunc(m.CheckReport)
 	app.OnRecordCreateRequest(moderation.Actions).BindFunc(m.CheckAction)
 	app.OnRecordCreateExecute(moderation.Actions).BindFunc(m.ApplyAction)
+	app.OnRecordAfterCreateSuccess(moderation.Actions).BindFunc(m.Announce)
 
 	// Questions, answers, votes: what a client may send, and what never changes.
 	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.CheckCreateBody)
