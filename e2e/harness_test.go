@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/rollcall/rollcall/internal/mailsink"
 	"github.com/rollcall/rollcall/internal/processtest"
 )
 
@@ -80,6 +82,8 @@ func findChromium() (string, error) {
 type Server struct {
 	*processtest.Server
 	Dir string
+
+	superuser string // the token Superuser made, kept for the next call
 }
 
 // StartServer runs the binary on a free loopback port with a fresh data
@@ -350,6 +354,9 @@ func (tb *Tab) Screenshot(name string, width, height int64, mobile bool) string 
 // own command and returns its token.
 func (s *Server) Superuser(t *testing.T) string {
 	t.Helper()
+	if s.superuser != "" {
+		return s.superuser
+	}
 	out, err := exec.Command(binary, "superuser", "upsert", "admin@example.com", "password123", "--dir="+s.Dir).CombinedOutput()
 	if err != nil {
 		t.Fatalf("superuser upsert: %v\n%s", err, out)
@@ -358,5 +365,56 @@ func (s *Server) Superuser(t *testing.T) string {
 	if status != 200 {
 		t.Fatalf("superuser sign in: %d %v", status, auth)
 	}
-	return auth["token"].(string)
+	s.superuser = auth["token"].(string)
+	return s.superuser
+}
+
+// Mail starts a loopback SMTP sink for the test and points the server at
+// it through the superuser API (SMTP on, no TLS or login), with the
+// server's own URL as the application URL every mailed link begins with.
+func (s *Server) Mail(t *testing.T) *mailsink.Sink {
+	t.Helper()
+	sink, err := mailsink.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sink.Close() })
+	status, out := s.API(t, "PATCH", "/api/settings", s.Superuser(t), map[string]any{
+		"smtp": map[string]any{"enabled": true, "host": sink.Host(), "port": sink.Port(), "tls": false},
+		"meta": map[string]any{"appURL": s.URL},
+	})
+	if status != 200 {
+		t.Fatalf("configure SMTP: %d %v", status, out)
+	}
+	return sink
+}
+
+// MailLink waits for the nth (from 1) mail to address holding a link to
+// this server under prefix (e.g. "/reset/") and returns the link's path.
+func (s *Server) MailLink(t *testing.T, sink *mailsink.Sink, address, prefix string, nth int) string {
+	t.Helper()
+	link := regexp.MustCompile(regexp.QuoteMeta(s.URL+prefix) + `[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
+	find := func() string {
+		seen := 0
+		for _, m := range sink.Messages() {
+			if l := link.FindString(m.Body); l != "" && mailsink.To(address)(m) {
+				if seen++; seen == nth {
+					return l
+				}
+			}
+		}
+		return ""
+	}
+	found := find()
+	for deadline := time.Now().Add(waitDeadline); found == "" && time.Now().Before(deadline); found = find() {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if found == "" {
+		var got []string
+		for _, m := range sink.Messages() {
+			got = append(got, fmt.Sprintf("to %v: %q", m.To, m.Subject))
+		}
+		t.Fatalf("no mail #%d to %s with a %s link within %s; mails: %v", nth, address, prefix, waitDeadline, got)
+	}
+	return strings.TrimPrefix(found, s.URL)
 }

@@ -31,8 +31,13 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // pageRoutes are the app's own URLs, answered with the page shell.
-// Mail links carry a PocketBase token (a JWT) in the path.
-var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]{1,1000}\.[A-Za-z0-9_-]{1,2000}\.[A-Za-z0-9_-]{1,500})$`)
+// Mail links carry a PocketBase token (a JWT: three base64url parts) in
+// the path; maxPagePath bounds them (Go's regexp caps repeat counts at 1000).
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$`)
+
+// maxPagePath is the longest page path answered with 200: a PocketBase
+// token is a few hundred characters.
+const maxPagePath = 4096
 
 // Site is the public file system prepared for serving.
 type Site struct {
@@ -113,7 +118,10 @@ func (s *Site) Serve(e *core.RequestEvent) error {
 		}
 		return s.file(e, name)
 	}
-	if path.Ext(p) != "" { // robots.txt, favicon.ico, …: the file or 404
+	page := p == "/" || (len(p) <= maxPagePath && pageRoutes.MatchString(strings.TrimSuffix(p, "/")))
+	// robots.txt, favicon.ico, …: the file or 404. Mail links hold dots
+	// too: a page, even when mangled (the app says the link is broken).
+	if path.Ext(p) != "" && !page && !isMailLink(p) {
 		h.Set("Cache-Control", "no-cache")
 		return s.file(e, strings.TrimPrefix(p, "/"))
 	}
@@ -125,12 +133,22 @@ func (s *Site) Serve(e *core.RequestEvent) error {
 		return err
 	}
 	status := http.StatusOK
-	if !pageRoutes.MatchString(strings.TrimSuffix(p, "/")) && p != "/" {
+	if !page {
 		status = http.StatusNotFound // the app shows its own "not found" view
 	}
 	e.Response.WriteHeader(status)
 	_, err := e.Response.Write(s.shell)
 	return err
+}
+
+// isMailLink says whether p is under one of the paths mailed links open.
+func isMailLink(p string) bool {
+	for _, prefix := range []string{"/reset/", "/verify/", "/confirm-email/"} {
+		if strings.HasPrefix(p, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Site) file(e *core.RequestEvent, name string) error {

@@ -70,6 +70,8 @@ func TestServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	versioned := "/assets/v-" + site.Version() + "/app.js"
+	// A PocketBase token's shape: header.payload.signature, base64url.
+	jwt := "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJlbWFpbCI6ImFubkBleGFtcGxlLmNvbSIsImV4cCI6MTc2NDU3MDAwMCwidHlwZSI6InBhc3N3b3JkUmVzZXQifQ.mZ3P2Uq1Xv-8_wHk4Jt0aQbWc9yL5nR7sE6dT1fG2hI"
 	docs := []string{
 		`<title>API docs</title>`,
 		`href="/assets/v-` + site.Version() + `/vendor/swagger-ui/swagger-ui.css"`,
@@ -89,6 +91,50 @@ func TestServing(t *testing.T) {
 		{
 			Name: "an app route gets the shell", Method: http.MethodGet, URL: "/questions/abc123",
 			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/forgot gets the shell", Method: http.MethodGet, URL: "/forgot",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/account gets the shell", Method: http.MethodGet, URL: "/account",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/moderation gets the shell", Method: http.MethodGet, URL: "/moderation",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a password reset link gets the shell", Method: http.MethodGet, URL: "/reset/" + jwt,
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a verification link gets the shell", Method: http.MethodGet, URL: "/verify/" + jwt,
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "an email change link gets the shell", Method: http.MethodGet, URL: "/confirm-email/" + jwt,
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a token longer than Go's regexp repeat cap still matches", Method: http.MethodGet, URL: "/reset/" + strings.Repeat("a", 1500) + ".b.c",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a mail link without a token's three parts is a 404", Method: http.MethodGet, URL: "/reset/abc.def",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a mail link with other characters is a 404", Method: http.MethodGet, URL: "/verify/a.b.c%21",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "an absurdly long mail link is a 404", Method: http.MethodGet, URL: "/verify/" + strings.Repeat("a", 5000) + ".b.c",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "nothing under /account/ but the page itself", Method: http.MethodGet, URL: "/account/other",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
 		},
 		{
 			Name: "/docs: the docs page with versioned asset URLs, not the shell", Method: http.MethodGet, URL: "/docs",

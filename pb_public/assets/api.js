@@ -12,6 +12,15 @@ export function ranking(q) {
   return points.answer * q.answers + points.like * q.likes + points.dislike * q.dislikes + (q.today ? points.today : 0);
 }
 
+// A refused write tells the page (app.js shows why in the verification
+// banner) when the server requires a verified address this user lacks.
+pb.afterSend = (response, data) => {
+  if (response.status === 403 && me() && !me().verified) {
+    window.dispatchEvent(new CustomEvent("rollcall:verify-needed"));
+  }
+  return data;
+};
+
 export function me() {
   const rec = pb.authStore.record;
   return pb.authStore.isValid && rec && rec.collectionName === "users" ? rec : null;
@@ -49,6 +58,8 @@ export async function withdrawAnswer(current) {
 
 // errorMessage is the server's message, with field details when there are any.
 export function errorMessage(err) {
+  if (err?.status === 429) return tooMany;
+  if (err?.status === 0) return offline;
   const data = err?.response?.data || {};
   const details = Object.values(data).map((d) => d.message).filter(Boolean);
   return details.length ? details.join(" ") : err?.response?.message || err?.message || "Something went wrong.";
@@ -72,4 +83,61 @@ export async function scrapeStatus() {
 export function valuationsCsvURL(params) {
   const qs = params.toString();
   return qs ? `/api/valuations/export?${qs}` : "/api/valuations/export";
+}
+
+// Accounts: what this server offers (mail, require-verified), and the
+// words for the answers PocketBase's auth gives.
+
+export const noMail = "This server can't send email yet — ask the site's administrators.";
+export const tooMany = "That's too many tries in a few minutes — wait a few minutes and try again.";
+export const offline = "Rollcall can't be reached — check your connection and try again.";
+
+// accountOptions is GET /api/account/options: {mail, requireVerified}. A
+// server that does not say is taken to send mail and not to require
+// verified addresses (it refuses plainly if it cannot).
+export async function accountOptions() {
+  try {
+    const o = await pb.send("/api/account/options", { method: "GET" });
+    return { mail: o?.mail !== false, requireVerified: o?.requireVerified === true };
+  } catch {
+    return { mail: true, requireVerified: false };
+  }
+}
+
+// mailRefusal is the page's words for a request that would send mail and
+// was refused (503: no mail; 429: too many), or "" for anything else.
+export function mailRefusal(err) {
+  if (err?.status === 503) return noMail;
+  if (err?.status === 429) return tooMany;
+  return "";
+}
+
+// tokenPayload reads the claims of a PocketBase token (a JWT) without
+// checking its signature: the server checks it when the token is used.
+export function tokenPayload(token) {
+  try {
+    const part = String(token).split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = new TextDecoder().decode(Uint8Array.from(atob(part.padEnd(part.length + ((4 - (part.length % 4)) % 4), "=")), (c) => c.charCodeAt(0)));
+    const claims = JSON.parse(json);
+    return claims && typeof claims === "object" ? claims : {};
+  } catch {
+    return {};
+  }
+}
+
+// tokenExpired says whether a token's exp has passed (or it has none).
+export function tokenExpired(claims) {
+  return !claims.exp || claims.exp * 1000 <= Date.now();
+}
+
+// fieldCode is the validation code PocketBase gave for one field, or "".
+export function fieldCode(err, field) {
+  return err?.response?.data?.[field]?.code || "";
+}
+
+// signOutEverywhere ends every session of the signed-in user (their tokens
+// stop working), then forgets this one.
+export async function signOutEverywhere() {
+  await pb.send("/api/account/sign-out-everywhere", { method: "POST" });
+  pb.authStore.clear();
 }

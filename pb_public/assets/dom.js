@@ -77,6 +77,24 @@ export function fieldErrors(form, err) {
   return rest.length ? `${message} ${rest.join(" ")}` : Object.keys(data).length ? "" : message;
 }
 
+// feedback is a live region for the outcome of one form or section, so
+// that what happens appears where the user acted; say fills it.
+export function feedback(id) {
+  return h("p", { class: "feedback", id, role: "status" });
+}
+
+// say shows message (and any links or buttons after it) in a feedback
+// region; kind "error" or "ok" colours it, "" clears the colour.
+export function say(el, message, kind = "", ...extra) {
+  el.className = "feedback" + (kind && message ? " " + kind : "");
+  el.replaceChildren(...(message ? [message, ...extra] : []));
+}
+
+// setTitle names the page in the browser's tab and history.
+export function setTitle(title) {
+  document.title = title ? `${title} · Rollcall` : "Rollcall";
+}
+
 const iconPaths = {
   up: "M7 10v11H3V10h4zm2 11h8.3a2 2 0 0 0 2-1.6l1.4-7A2 2 0 0 0 18.7 10H14l.8-4.3a1.6 1.6 0 0 0-2.9-1.2L9 9.5V21z",
   down: "M17 14V3h4v11h-4zm-2-11H6.7a2 2 0 0 0-2 1.6l-1.4 7A2 2 0 0 0 5.3 14H10l-.8 4.3a1.6 1.6 0 0 0 2.9 1.2L15 14.5V3z",

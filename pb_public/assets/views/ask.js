@@ -51,16 +51,21 @@ function questionForm(mount, heading, action, rec, submit) {
     h("label", { class: "field", for: "q-description" }, "Description", h("span", { class: "hintline" }, "Optional, up to 5,000 characters"), description),
     h("p", { class: "err", id: "q-description-err", "data-error-for": "description" }),
     h("div", {}, h("button", { type: "submit" }, action)),
+    // A refusal that names no field (e.g. an unverified address) is said here,
+    // beside the button the user pressed.
+    h("p", { class: "err", id: "q-form-err", role: "status", "aria-live": "polite" }),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
+    const formError = form.querySelector("#q-form-err");
     button.disabled = true;
+    formError.textContent = "";
     try {
       await submit({ title: title.value, description: description.value });
     } catch (err) {
       const rest = fieldErrors(form, err);
-      notice(rest || "Please correct the highlighted fields.", "error");
+      formError.textContent = rest || "Please correct the highlighted fields.";
       form.querySelector("[data-error-for]:not(:empty)")?.previousElementSibling?.querySelector("input,textarea")?.focus();
     } finally {
       button.disabled = false;

@@ -3,6 +3,7 @@
 // corrected from the server's answer.
 import { h, icon, notice } from "../dom.js";
 import { me, vote, answer, ranking, errorMessage } from "../api.js";
+import { reportButton, noteBox } from "./report.js";
 
 const starWords = ["very low", "low", "medium", "high", "very high"];
 
@@ -109,6 +110,11 @@ export function card(q, { get = () => q, onChange, refresh, link = true }) {
 
   const stars = starGroup(q, own, onStars);
 
+  // Other people's questions get a small Report control at the row's end.
+  const reportable = !own && !q.hidden;
+  const reportKey = `q:${q.id}`;
+  const findReport = () => document.querySelector(`article[data-id="${CSS.escape(q.id)}"] [data-action="report"]`);
+
   return h("article", { class: "card", "data-id": q.id, "aria-labelledby": `t-${q.id}` },
     h("header", {},
       h("h2", { id: `t-${q.id}` }, title, q.today ? h("span", { class: "today" }, " (today)") : null),
@@ -122,7 +128,10 @@ export function card(q, { get = () => q, onChange, refresh, link = true }) {
       stars,
       voteButton("like", "Like", "up", q.likes),
       voteButton("dislike", "Dislike", "down", q.dislikes),
+      reportable ? reportButton({ key: reportKey, what: "question", question: q.id, summary: q.title }, findReport) : null,
     ),
+    // Where the Report control's feedback appears (empty until then).
+    reportable ? noteBox(reportKey) : null,
     commentBox(q, own, onComment),
   );
 }

@@ -62,15 +62,20 @@ export async function homeView() {
 
   // Anyone's vote, answer or question changes a question row: reload the list.
   let timer = null;
-  const unsubscribe = await pb.collection("questions").subscribe("*", () => {
+  const reload = () => {
     clearTimeout(timer);
     timer = setTimeout(load, 150);
-  }).catch(() => null);
+  };
+  const unsubscribe = await pb.collection("questions").subscribe("*", reload).catch(() => null);
+  // A question moderators hide is no longer ours to view, so PocketBase sends
+  // us nothing about it: the server announces it on a topic of its own.
+  const unsubscribeHidden = await pb.realtime.subscribe("rollcall/questions", reload).catch(() => null);
   document.body.dataset.live = unsubscribe ? "on" : "off";
 
   return () => {
     clearTimeout(timer);
     if (unsubscribe) unsubscribe();
+    if (unsubscribeHidden) unsubscribeHidden();
     delete document.body.dataset.live;
   };
 }

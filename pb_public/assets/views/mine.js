@@ -1,9 +1,11 @@
-// The signed-in user's questions, with edit and delete (confirmed).
-import { h, mount, notice } from "../dom.js";
+// The signed-in user's questions, with edit and delete (confirmed); a
+// question moderators hid is badged, with their reason.
+import { h, mount, notice, setTitle } from "../dom.js";
 import { pb, me, errorMessage } from "../api.js";
 import { askToSignIn } from "./card.js";
 
 export async function mineView() {
+  setTitle("My questions");
   const user = me();
   if (!user) {
     mount(h("h1", {}, "My questions"), h("p", {}, "Sign in to see the questions you asked."));
@@ -53,7 +55,11 @@ export async function mineView() {
       }
     }
     idle();
-    li.append(h("span", {}, h("a", { href: `/questions/${q.id}` }, q.title), ` · ranking ${q.ranking}`), controls);
+    li.append(h("div", { class: "mine-item" },
+      h("span", {}, h("a", { href: `/questions/${q.id}` }, q.title), q.hidden ? " " : "", q.hidden ? h("span", { class: "badge hidden" }, "Hidden") : null, ` · ranking ${q.ranking}`),
+      // Hidden questions say why, in the moderator's words.
+      q.hidden ? h("p", { class: "hidden-reason" }, "Hidden by moderators", q.hidden_reason ? `: ${q.hidden_reason}` : ".", " Only you and moderators can see it.") : null,
+    ), controls);
     return li;
   }
 }
