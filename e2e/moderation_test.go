@@ -192,6 +192,7 @@ func TestModerationStory(t *testing.T) {
 	viewer := b.Tab()
 	viewer.Open(s, "/")
 	expectRank(viewer, q1, 10, "the hidden answer no longer counts")
+	viewer.WaitTrue(fmt.Sprintf(`!!document.querySelector('article[data-id=%q]')`, q3), "the spam question on the open home page")
 
 	// Dismiss the report on the other question; hide the spam question.
 	mia.Click(q2Item + ` [data-action="dismiss"]`)
@@ -208,7 +209,11 @@ func TestModerationStory(t *testing.T) {
 		t.Fatal("dismissing hid the question")
 	}
 
-	// The hidden question leaves the home page; others can't open it or see the answer.
+	// The hidden question leaves the home page, live on the page already open
+	// (PocketBase sends the viewer nothing about a question they may no
+	// longer see: the server's own announcement does it); others can't open
+	// it or see the answer.
+	viewer.WaitTrue(fmt.Sprintf(`!document.querySelector('article[data-id=%q]')`, q3), "the hidden question gone from the open home page")
 	viewer.Open(s, "/")
 	viewer.WaitTrue(fmt.Sprintf(`!!document.querySelector('article[data-id=%q]') && !document.querySelector('article[data-id=%q]')`, q1, q3), "the hidden question off the home page")
 	carol.Open(s, "/questions/"+q3)
