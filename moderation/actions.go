@@ -61,7 +61,7 @@ func (h *Hooks) CheckAction(e *core.RecordRequestEvent) error {
 // transaction (which holds the write lock from its start), so two
 // moderators hiding the same answer at once get one hide and one 400.
 func (h *Hooks) ApplyAction(e *core.RecordEvent) error {
-	return inTransaction(e, func(txApp core.App) error {
+	return questions.InTransaction(e, func(txApp core.App) error {
 		if err := apply(txApp, e.Record); err != nil {
 			return err
 		}

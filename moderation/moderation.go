@@ -5,8 +5,6 @@ package moderation
 
 import (
 	"strings"
-
-	"github.com/pocketbase/pocketbase/core"
 )
 
 // Collection names. The migration spells them out itself: it is frozen.
@@ -46,18 +44,6 @@ type Hooks struct{}
 
 // New returns the moderation hooks.
 func New() *Hooks { return &Hooks{} }
-
-// inTransaction runs fn with e.App swapped for a transaction (or the one
-// already open): a record's Save does not open one itself, so the action's
-// effects and its log row would otherwise commit apart.
-func inTransaction(e *core.RecordEvent, fn func(txApp core.App) error) error {
-	original := e.App
-	defer func() { e.App = original }()
-	return e.App.RunInTransaction(func(txApp core.App) error {
-		e.App = txApp
-		return fn(txApp)
-	})
-}
 
 // truncate cuts s to at most max characters, marking a cut with "…".
 func truncate(s string, max int) string {

@@ -57,7 +57,7 @@ func (h *Hooks) TrimText(e *core.RecordEvent) error {
 // after midnight is either seen by that rollover or counted into the new
 // day, never missed in between.
 func (h *Hooks) StartQuestionDay(e *core.RecordEvent) error {
-	return inTransaction(e, func(core.App) error {
+	return InTransaction(e, func(core.App) error {
 		StartDay(e.Record, h.cfg.Now(), h.cfg.Location)
 		return e.Next()
 	})
@@ -70,7 +70,7 @@ func (h *Hooks) RecountQuestion(e *core.RecordEvent) error {
 	if IsRecounted(e.Context) {
 		return e.Next()
 	}
-	return inTransaction(e, func(txApp core.App) error {
+	return InTransaction(e, func(txApp core.App) error {
 		counts, err := Count(txApp, e.Record.Id)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (h *Hooks) Tally(e *core.RecordEvent) error { return h.tally(e, false) }
 func (h *Hooks) TallyDelete(e *core.RecordEvent) error { return h.tally(e, true) }
 
 func (h *Hooks) tally(e *core.RecordEvent, deleting bool) error {
-	return inTransaction(e, func(txApp core.App) error {
+	return InTransaction(e, func(txApp core.App) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
@@ -145,10 +145,10 @@ func (h *Hooks) ExpireBonuses(app core.App) {
 	}
 }
 
-// inTransaction runs fn with e.App swapped for a transaction (or the one
+// InTransaction runs fn with e.App swapped for a transaction (or the one
 // already open), so e.Next()'s write and fn's reads and writes commit
-// together.
-func inTransaction(e *core.RecordEvent, fn func(txApp core.App) error) error {
+// together: a record's Save does not open one itself.
+func InTransaction(e *core.RecordEvent, fn func(txApp core.App) error) error {
 	original := e.App
 	defer func() { e.App = original }()
 	return e.App.RunInTransaction(func(txApp core.App) error {

@@ -98,15 +98,16 @@ export function setTitle(title) {
 const iconPaths = {
   up: "M7 10v11H3V10h4zm2 11h8.3a2 2 0 0 0 2-1.6l1.4-7A2 2 0 0 0 18.7 10H14l.8-4.3a1.6 1.6 0 0 0-2.9-1.2L9 9.5V21z",
   down: "M17 14V3h4v11h-4zm-2-11H6.7a2 2 0 0 0-2 1.6l-1.4 7A2 2 0 0 0 5.3 14H10l-.8 4.3a1.6 1.6 0 0 0 2.9 1.2L15 14.5V3z",
+  flag: "M5 21V4h9.2l.4 2H20v10h-6.8l-.4-2H7v7H5z",
 };
 
 // icon draws a small inline SVG (no icon font, nothing from another host).
-export function icon(name) {
+export function icon(name, size = 18) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("width", "18");
-  svg.setAttribute("height", "18");
+  svg.setAttribute("width", String(size));
+  svg.setAttribute("height", String(size));
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
   const path = document.createElementNS(ns, "path");

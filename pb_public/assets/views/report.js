@@ -2,7 +2,7 @@
 // to give a reason. Each dialog is a native <dialog> opened with showModal
 // (focus is trapped, Escape cancels), and focus goes back to the control
 // that opened it, found again if a live redraw replaced it.
-import { h } from "../dom.js";
+import { h, icon } from "../dom.js";
 import { me } from "../api.js";
 import { reasons, report, reportError } from "../moderation-api.js";
 
@@ -60,23 +60,6 @@ export function showNote(key, note) {
   if (box) fillNote(box, note);
 }
 
-const flagPath = "M5 21V4h9.2l.4 2H20v10h-6.8l-.4-2H7v7H5z";
-
-function flagIcon() {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("width", "15");
-  svg.setAttribute("height", "15");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", flagPath);
-  path.setAttribute("fill", "currentColor");
-  svg.append(path);
-  return svg;
-}
-
 // reportButton is the small "Report" control of a question or an answer.
 // item: {key, question, answer?, what: "question"|"answer", summary}.
 // find() returns the control as it is on the page now (after redraws).
@@ -100,7 +83,7 @@ export function reportButton(item, find) {
       }
       openReportDialog(item, find);
     },
-  }, flagIcon(), done ? "Reported" : "Report");
+  }, icon("flag", 15), done ? "Reported" : "Report");
 }
 
 function focusBack(find) {
