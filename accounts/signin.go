@@ -34,6 +34,10 @@ const (
 // successful sign-in clears the count.
 func (h *Hooks) LimitFailedSignIns(e *core.RecordAuthWithPasswordRequestEvent) error {
 	key := identityKey(e.Identity)
+	if e.Collection != nil && e.Collection.Name != "users" {
+		// a superuser and a user may share an email: count them apart
+		key = identityKey(e.Collection.Name + "\x00" + e.Identity)
+	}
 	now := h.cfg.Now()
 	if wait, ok := h.signIns.begin(key, now); !ok {
 		e.Response.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))

@@ -11,6 +11,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/security"
+
+	"github.com/rollcall/rollcall/request"
 )
 
 // Username rules, as the users collection's field (migration 1763900000).
@@ -161,7 +163,9 @@ func emailLocalPart(email string) string {
 // control characters removed, spaces trimmed, at most 100 characters.
 func cleanName(name string) string {
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		// Direction marks are common around right-to-left names; the text
+		// check refuses them, so they go rather than the whole sign-up.
+		if unicode.IsControl(r) || r == utf8.RuneError || request.IsBidiControl(r) || r == '\u2028' || r == '\u2029' {
 			return -1
 		}
 		return r
@@ -169,6 +173,9 @@ func cleanName(name string) string {
 	name = strings.TrimSpace(name)
 	if utf8.RuneCountInString(name) > nameMax {
 		name = strings.TrimSpace(string([]rune(name)[:nameMax]))
+	}
+	if request.CheckText(name, false) != nil {
+		return "" // e.g. all invisible: the account gets its username as name
 	}
 	return name
 }

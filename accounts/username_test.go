@@ -94,6 +94,9 @@ func TestCleanName(t *testing.T) {
 		"  Ada Lovelace ":       "Ada Lovelace",
 		"Bad\x00\x1fName\u0085": "BadName",
 		long:                    strings.Repeat("é", 100),
+		"\u200fנועה כהן\u200f":  "נועה כהן",
+		"\u202eevil\u2028name":  "evilname",
+		"\u200b\u200b":          "",
 	} {
 		if got := cleanName(in); got != want {
 			t.Errorf("cleanName(%q) = %q, want %q", in, got, want)

@@ -454,6 +454,25 @@ func TestFailedSignInLimit(t *testing.T) {
 		t.Fatalf("after the window: %d", status)
 	}
 
+	// Superusers are limited too, counted apart from a user with the same
+	// address (the superuser collection's own endpoint).
+	superSignIn := func(password string) int {
+		status, _ := client.Do(http.MethodPost, "/api/collections/_superusers/auth-with-password", "",
+			map[string]string{"identity": "admin@example.com", "password": password})
+		return status
+	}
+	for i := 1; i <= accounts.MaxFailedSignIns; i++ {
+		if status := superSignIn("wrong-password"); status != 400 {
+			t.Fatalf("superuser failure %d: %d", i, status)
+		}
+	}
+	if status := superSignIn(apptest.Password); status != 429 {
+		t.Fatalf("superuser after %d failures, right password: %d, want 429", accounts.MaxFailedSignIns, status)
+	}
+	if status, _ := signIn("admin@example.com", "wrong-password"); status != 400 {
+		t.Fatalf("the same address on users after the superuser was locked: %d, want 400 (counted apart)", status)
+	}
+
 	// A success clears the count: nine failures, a success, nine more are
 	// all ordinary failures.
 	for round := range 2 {

@@ -63,6 +63,7 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		// 2. Routes, behind the strict body check.
 		se.Router.Bind(request.BodyCheck())
 		se.Router.BindFunc(h.accounts.MailGate)
+		se.Router.BindFunc(h.moderation.RefuseMultiMatchFilters)
 		site, err := ui.NewSite(public)
 		if err != nil {
 			return err
@@ -104,7 +105,7 @@ func bindRecordHooks(app core.App, h handlers) {
 	// (with --require-verified) verified users only for every write that speaks.
 	a := h.accounts
 	app.OnRecordCreateRequest(questions.Users).BindFunc(a.SendVerification)
-	app.OnRecordAuthWithPasswordRequest(questions.Users).BindFunc(a.LimitFailedSignIns)
+	app.OnRecordAuthWithPasswordRequest(questions.Users, core.CollectionNameSuperusers).BindFunc(a.LimitFailedSignIns)
 	app.OnRecordAuthWithOAuth2Request(questions.Users).BindFunc(a.NameOAuth2User)
 	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes, moderation.Reports).BindFunc(a.RequireVerified)
 	app.OnRecordUpdateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(a.RequireVerified)
@@ -115,6 +116,7 @@ func bindRecordHooks(app core.App, h handlers) {
 	app.OnRecordCreateRequest(moderation.Actions).BindFunc(m.CheckAction)
 	app.OnRecordCreateExecute(moderation.Actions).BindFunc(m.ApplyAction)
 	app.OnRecordAfterCreateSuccess(moderation.Actions).BindFunc(m.Announce)
+	app.OnRealtimeSubscribeRequest().BindFunc(m.RefuseMultiMatchSubscriptions)
 
 	// Questions, answers, votes: what a client may send, and what never changes.
 	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.CheckCreateBody)
