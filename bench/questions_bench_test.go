@@ -65,6 +65,7 @@ func BenchmarkQuestions(b *testing.B) {
 		b.Run("anonymous", q.topAnonymous)
 		b.Run("signed-in", q.topSignedIn)
 	})
+	b.Run("List", q.listPages)
 	b.Run("Write", func(b *testing.B) {
 		b.Run("vote", q.writeVote)
 		b.Run("answer", q.writeAnswer)

@@ -407,7 +407,7 @@ func TestRequireVerified(t *testing.T) {
 	shots(tab, "accounts-banner-required")
 
 	tab.Click(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))
-	textIs(tab, "#notice", "Verify your email address")
+	textIs(tab, fmt.Sprintf(`article[data-id=%q] .item-note`, id), "Verify your email address") // at the card
 	tab.WaitTrue(fmt.Sprintf(`%s === "10"`, rankJS(id)), "the refused like undone")
 
 	tab.Open(s, "/ask")

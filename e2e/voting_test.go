@@ -81,6 +81,11 @@ func TestVotingStory(t *testing.T) {
 	// 4 stars: +10.
 	bob.Click(fmt.Sprintf(`label[for="stars-%s-4"]`, q1))
 	expectRank(bob, q1, 20, "answered 4 stars")
+	// The list holds its order under bob's pointer and focus; the new order
+	// is offered, and applied on request.
+	expectOrder(bob, []string{q2, q1}, "the card stays put while bob works in the list")
+	bob.WaitTrue(`document.querySelector(".list-updated button")?.textContent === "Show new order"`, "the offer to reorder")
+	bob.Click(".list-updated button")
 	expectOrder(bob, []string{q1, q2}, "an answer lifts it")
 	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "Your answer: 4/5"`, q1), "own answer shown")
 
@@ -90,7 +95,7 @@ func TestVotingStory(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`form[data-comment=%q] textarea`, q1)), "Yes, students need it most at weekends."),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[data-comment=%q] button[type=submit]`, q1))),
 	)
-	bob.WaitTrue(`document.getElementById("notice").textContent === "Comment saved."`, "comment saved")
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .item-note')?.textContent === "Comment saved."`, q1), "comment saved, said at the card")
 
 	like := fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, q1)
 	dislike := fmt.Sprintf(`article[data-id=%q] button[data-action="dislike"]`, q1)
@@ -180,11 +185,12 @@ func TestGuestsAndEscaping(t *testing.T) {
 	}
 
 	guest.Click(fmt.Sprintf(`article[data-id=%q] button[data-action="like"]`, id))
-	guest.WaitTrue(`!!document.querySelector("#signin-prompt")`, "the sign-in prompt")
+	prompt := fmt.Sprintf(`article[data-id=%q] .item-note a`, id)
+	guest.WaitTrue(fmt.Sprintf(`!!document.querySelector(%q)`, prompt), "the sign-in prompt at the card")
 	if rank := Eval[string](guest, rankJS(id)); rank != "10" {
 		t.Fatalf("a guest's click changed the ranking to %s", rank)
 	}
-	guest.Do(chromedp.Click(chromedp.CSS("#signin-prompt")))
+	guest.Do(chromedp.Click(chromedp.CSS(prompt)))
 	guest.WaitTrue(`location.pathname === "/signin" && location.search.includes("next=")`, "the sign-in page")
 	guest.Do(
 		chromedp.SendKeys(chromedp.CSS("#in-identity"), "bob"),
@@ -229,8 +235,11 @@ func TestKeyboardVoting(t *testing.T) {
 	tabTo(fmt.Sprintf(`#stars-%s-1`, id), "the stars")
 	bob.Do(chromedp.KeyEvent(" "))
 	expectRank(bob, id, 17, "answered with Space")
+	// The arrows move the choice without saving it; Enter saves.
 	bob.Do(chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowRight))
-	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "Your answer: 3/5"`, id), "3 stars with the arrows")
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "3 of 5 — press Enter to save"`, id), "3 stars chosen with the arrows, not saved")
+	bob.Do(chromedp.KeyEvent(kb.Enter))
+	bob.WaitTrue(fmt.Sprintf(`document.querySelector('article[data-id=%q] .stars .hint').textContent === "Your answer: 3/5"`, id), "3 stars saved with Enter")
 	expectRank(bob, id, 17, "changing stars keeps the ranking")
 }
 

@@ -57,6 +57,11 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		if err := store.EnsureIndexes(se.App); err != nil {
 			return err
 		}
+		// A dashboard schema change can drop the question search's triggers,
+		// a VACUUM renumber its rows.
+		if _, err := questions.EnsureSearch(se.App); err != nil {
+			return err
+		}
 		h.questions.ExpireBonuses(se.App) // catch up on days missed while down
 		watcher = watchOtherProcesses(se.App, h.questions.DropTopCache)
 
@@ -64,6 +69,7 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		se.Router.Bind(request.BodyCheck())
 		se.Router.BindFunc(h.accounts.MailGate)
 		se.Router.BindFunc(h.moderation.RefuseMultiMatchFilters)
+		se.Router.Bind(ui.QuietMailLinks())
 		site, err := ui.NewSite(public)
 		if err != nil {
 			return err

@@ -18,7 +18,10 @@ import (
 
 // The URLs Rollcall adds to PocketBase's own.
 const (
+	QuestionsPath     = "/api/questions"
 	TopPath           = "/api/questions/top"
+	ProfilesPath      = "/api/profiles"
+	ProfilePath       = "/api/profiles/{username}"
 	ValuationsPath    = "/api/valuations"
 	ValuationsCSVPath = "/api/valuations/export"
 	RunsPath          = "/api/valuations/runs"
@@ -58,8 +61,12 @@ type group struct {
 // document lists exactly the documented ones (routes_test.go).
 func routeTable(h handlers) []group {
 	return []group{
-		{"/api/questions", []route{
+		{QuestionsPath, []route{
+			{http.MethodGet, "", h.questions.List, nil, true},
 			{http.MethodGet, "/top", h.questions.Top, nil, true},
+		}},
+		{ProfilesPath, []route{
+			{http.MethodGet, "/{username}", h.questions.Profile, nil, true},
 		}},
 		{AccountPath, []route{
 			{http.MethodGet, "/options", h.accounts.Options, nil, true},

@@ -17,7 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // ContentSecurityPolicy allows only this origin's scripts, styles, images
@@ -31,9 +33,10 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // pageRoutes are the app's own URLs, answered with the page shell.
+// Profiles are /u/<username>, usernames being ^[a-z0-9_]{3,30}$.
 // Mail links carry a PocketBase token (a JWT: three base64url parts) in
 // the path; maxPagePath bounds them (Go's regexp caps repeat counts at 1000).
-var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$`)
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions|u/[a-z0-9_]{3,30}|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$`)
 
 // maxPagePath is the longest page path answered with 200: a PocketBase
 // token is a few hundred characters.
@@ -103,6 +106,11 @@ func (s *Site) Serve(e *core.RequestEvent) error {
 	h := e.Response.Header()
 	h.Set("Content-Security-Policy", ContentSecurityPolicy)
 	h.Set("Referrer-Policy", "same-origin")
+	if isMailLink(p) {
+		// The token is in the path: the page's own asset requests must not
+		// carry it along as their referer.
+		h.Set("Referrer-Policy", "no-referrer")
+	}
 
 	if rest, ok := strings.CutPrefix(p, "/assets/"); ok {
 		name := "assets/" + rest
@@ -168,4 +176,20 @@ func (s *Site) file(e *core.RequestEvent, name string) error {
 	e.Response.Header().Set("ETag", etag)
 	http.ServeContent(e.Response, e.Request, path.Base(name), time.Time{}, rs)
 	return nil
+}
+
+// QuietMailLinks keeps requests for mailed links out of the request log when
+// they succeed: their path holds a token (a password reset's is good for 30
+// minutes), which the log would keep for days.
+func QuietMailLinks() *hook.Handler[*core.RequestEvent] {
+	skip := apis.SkipSuccessActivityLog()
+	return &hook.Handler[*core.RequestEvent]{
+		Id: "rollcallQuietMailLinks",
+		Func: func(e *core.RequestEvent) error {
+			if isMailLink(e.Request.URL.Path) {
+				return skip.Func(e)
+			}
+			return e.Next()
+		},
+	}
 }

@@ -3,6 +3,7 @@ package ui_test
 import (
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -103,6 +104,46 @@ func TestServing(t *testing.T) {
 		{
 			Name: "/moderation gets the shell", Method: http.MethodGet, URL: "/moderation",
 			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/questions (every question, search) gets the shell", Method: http.MethodGet, URL: "/questions?q=cafe&sort=newest&page=2",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/questions/ with a trailing slash gets the shell", Method: http.MethodGet, URL: "/questions/",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a profile gets the shell", Method: http.MethodGet, URL: "/u/alice_99",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a profile of the longest username gets the shell", Method: http.MethodGet, URL: "/u/" + strings.Repeat("a", 30),
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a username too short is a 404", Method: http.MethodGet, URL: "/u/ab",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a username too long is a 404", Method: http.MethodGet, URL: "/u/" + strings.Repeat("a", 31),
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a username with capitals is a 404", Method: http.MethodGet, URL: "/u/Alice",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a username with other characters is a 404", Method: http.MethodGet, URL: "/u/al-ice",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "nothing under a profile", Method: http.MethodGet, URL: "/u/alice/questions",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "/u alone is a 404", Method: http.MethodGet, URL: "/u",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
 		},
 		{
 			Name: "a password reset link gets the shell", Method: http.MethodGet, URL: "/reset/" + jwt,
@@ -284,6 +325,33 @@ func TestDocsVendoredFiles(t *testing.T) {
 			serveSite(app, real)
 			return app
 		}
+		s.Test(t)
+	}
+}
+
+// A mailed link's token stays out of the request log and out of the
+// referer of the page's own requests; other pages are logged as usual.
+func TestMailLinksKeepTheirTokens(t *testing.T) {
+	const skipKey = "__skipSuccessActivityLogger" // PocketBase's activity logger reads it
+	quiet := ui.QuietMailLinks()
+	for path, skipped := range map[string]bool{"/reset/a.b.c": true, "/verify/a.b.c": true, "/confirm-email/a.b.c": true, "/questions": false, "/": false} {
+		e := &core.RequestEvent{}
+		e.Request = httptest.NewRequest(http.MethodGet, path, nil)
+		if err := quiet.Func(e); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := e.Get(skipKey).(bool); got != skipped {
+			t.Errorf("%s: left out of the log %v, want %v", path, got, skipped)
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{Name: "a reset link: no referer", Method: http.MethodGet, URL: "/reset/a.b.c", ExpectedStatus: 200,
+			ExpectedContent: []string{"<!doctype html>"}, AfterTestFunc: header("Referrer-Policy", "no-referrer")},
+		{Name: "another page: same-origin", Method: http.MethodGet, URL: "/questions", ExpectedStatus: 200,
+			ExpectedContent: []string{"<!doctype html>"}, AfterTestFunc: header("Referrer-Policy", "same-origin")},
+	}
+	for _, s := range scenarios {
+		s.TestAppFactory = factory
 		s.Test(t)
 	}
 }

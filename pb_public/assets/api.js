@@ -141,3 +141,19 @@ export async function signOutEverywhere() {
   await pb.send("/api/account/sign-out-everywhere", { method: "POST" });
   pb.authStore.clear();
 }
+
+// Every question, a page at a time: sort is top, newest, unanswered or
+// answered; q (optional) searches titles and descriptions. Cards are shaped
+// like the home page's. A search term too short is refused with 400 and
+// data.q.message.
+export async function listQuestions({ sort = "top", page = 1, perPage = 20, q = "" } = {}) {
+  const params = new URLSearchParams({ sort, page: String(page), perPage: String(perPage) });
+  if (q) params.set("q", q);
+  return pb.send(`/api/questions?${params}`, { method: "GET" });
+}
+
+// A person's public profile: name, username, when they joined, their
+// questions and answers (never an email). 404 for an unknown username.
+export async function getProfile(username) {
+  return pb.send(`/api/profiles/${encodeURIComponent(username)}`, { method: "GET" });
+}

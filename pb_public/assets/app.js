@@ -11,6 +11,9 @@ import { valuationsView } from "./views/valuations.js";
 import { valuationView } from "./views/valuations-property.js";
 import { notFoundView } from "./views/soon.js";
 import { moderationView } from "./views/moderation.js";
+import { questionsView } from "./views/questions.js";
+import { profileView } from "./views/profile.js";
+import { wireSearch, setSearchTerms } from "./views/search.js";
 
 const routes = [
   [/^\/$/, () => homeView(), "home"],
@@ -23,6 +26,8 @@ const routes = [
   [/^\/verify\/([^/]+)$/, (m) => verifyView(m[1]), ""],
   [/^\/confirm-email\/([^/]+)$/, (m) => confirmEmailView(m[1]), "account"],
   [/^\/account$/, () => accountView(), "account"],
+  [/^\/questions$/, () => questionsView(), "questions"],
+  [/^\/u\/([a-z0-9_]{3,30})$/, (m) => profileView(m[1]), ""],
   [/^\/questions\/([a-z0-9]+)$/, (m) => questionView(m[1]), ""],
   [/^\/questions\/([a-z0-9]+)\/edit$/, (m) => editView(m[1]), "mine"],
   [/^\/moderation$/, () => moderationView(), "moderation"],
@@ -47,6 +52,7 @@ export async function render() {
   const token = startPage();
   setTitle(""); // each view names its page
   const path = window.location.pathname.replace(/\/+$/, "") || "/";
+  if (path !== "/questions") setSearchTerms(""); // the box keeps only a search's terms
   for (const [pattern, view, nav] of routes) {
     const m = path.match(pattern);
     if (m) {
@@ -188,6 +194,7 @@ document.addEventListener("click", (event) => {
 window.addEventListener("popstate", () => render());
 pb.authStore.onChange(() => renderAccount());
 
+wireSearch(navigate);
 renderAccount();
 render();
 refreshSession();

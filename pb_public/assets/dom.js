@@ -61,20 +61,108 @@ export function clearNotice() {
   notice("");
 }
 
-// fieldErrors writes a PocketBase error's per-field messages next to the
-// inputs of form (elements with data-error-for="field"), and returns the
-// message for errors no field shows.
-export function fieldErrors(form, err) {
+// fieldErrors writes a PocketBase error's per-field problems next to the
+// inputs of form (elements with data-error-for="field"), in plain words:
+// PocketBase's own messages ("Cannot be blank.", "Value must be unique.",
+// "Invalid value format.") never reach the page. Each field in error gets
+// aria-invalid="true" (and the red border that goes with it); with
+// {focus: true} the first of them takes focus. It returns the words for
+// errors no field shows ("" when every error found its field).
+export function fieldErrors(form, err, { focus = false } = {}) {
   for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
   const data = err?.response?.data || {};
   const rest = [];
   for (const [field, detail] of Object.entries(data)) {
     const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
-    if (slot) slot.textContent = detail.message || "Invalid value.";
-    else rest.push(`${field}: ${detail.message}`);
+    const input = fieldInput(form, field, slot);
+    const sentence = fieldSentence(field, detail, input);
+    if (slot) {
+      slot.textContent = sentence;
+      input?.setAttribute("aria-invalid", "true");
+    } else {
+      rest.push(sentence);
+    }
   }
-  const message = err?.response?.message || err?.message || "Something went wrong.";
-  return rest.length ? `${message} ${rest.join(" ")}` : Object.keys(data).length ? "" : message;
+  if (focus) form.querySelector('[aria-invalid="true"]')?.focus();
+  if (rest.length) return rest.join(" ");
+  if (Object.keys(data).length) return "";
+  return requestError(err);
+}
+
+// fieldInput is the control a field's error belongs to: the one named
+// field, or the one its error slot describes.
+function fieldInput(form, field, slot) {
+  const named = form.querySelector(`[name="${CSS.escape(field)}"]`);
+  if (named) return named;
+  return slot?.id ? form.querySelector(`[aria-describedby~="${CSS.escape(slot.id)}"]`) : null;
+}
+
+// Words for one field's validation code; a field's own words win over the
+// code's. Codes the app's own API gives (already in plain words) keep
+// their message unless it is one of PocketBase's raw ones.
+const byField = {
+  title: {
+    validation_required: "Give your question a title.",
+    validation_invisible: "Give your question a title.",
+    validation_max_text_constraint: "Keep the title to {max} characters or fewer.",
+    validation_line_separator: "Keep the title to one line.",
+    validation_not_unique: "A question with this title already exists — search for it, or word yours differently.",
+  },
+  description: {
+    validation_max_text_constraint: "Keep the description to {max} characters or fewer.",
+  },
+  comment: {
+    validation_max_text_constraint: "Keep your comment to {max} characters or fewer.",
+  },
+  value: {
+    validation_required: "Choose from 1 to 5 stars.",
+    validation_min_number_constraint: "Choose from 1 to 5 stars.",
+    validation_max_number_constraint: "Choose from 1 to 5 stars.",
+  },
+};
+const byCode = {
+  validation_required: "Please fill this in.",
+  validation_nil_or_not_empty_required: "Please fill this in.",
+  validation_not_unique: "This is already taken — try something different.",
+  validation_invalid_format: "This isn't in a form we can accept — check it and try again.",
+  validation_max_text_constraint: "This is too long: use at most {max} characters.",
+  validation_min_text_constraint: "This is too short: use at least {min} characters.",
+  validation_max_number_constraint: "Use a number no bigger than {max}.",
+  validation_min_number_constraint: "Use a number no smaller than {min}.",
+  validation_only_int_constraint: "Use a whole number.",
+  validation_not_a_number: "Enter a number.",
+  validation_missing_rel_records: "This refers to something that no longer exists — reload the page and try again.",
+  validation_invisible: "Type some visible characters.",
+  validation_bidi_control: "Remove the characters that change the text direction.",
+  validation_line_separator: "Keep this to one line.",
+  validation_invalid_utf8: "This contains characters that can't be read — retype it.",
+};
+const rawMessages = [/^cannot be blank\.?$/i, /^value must be unique\.?$/i, /^invalid value/i, /^must be no more than \d+ character/i,
+  /^must be at least \d+ character/i, /^must be (less|greater) or equal than/i, /^must be a valid/i, /^the length must be/i, /^must be in a valid format/i];
+
+export function fieldSentence(field, detail, input = null) {
+  const code = detail?.code || "";
+  const params = { ...(detail?.params || {}) };
+  if (params.max === undefined && input?.maxLength > 0) params.max = input.maxLength;
+  const fill = (text) => text.replace(/\{(\w+)\}/g, (_, k) => (params[k] === undefined ? "the allowed number of" : Number(params[k]).toLocaleString("en-GB")));
+  const own = byField[field]?.[code];
+  if (own) return fill(own);
+  const message = String(detail?.message || "").trim();
+  if (message && !byCode[code] && !rawMessages.some((re) => re.test(message))) return message; // the app's own words
+  if (byCode[code]) return fill(byCode[code]);
+  return "This isn't accepted — check it and try again.";
+}
+
+// requestError is the words for a refusal that names no field.
+export function requestError(err) {
+  if (err?.status === 0) return "Rollcall can't be reached — check your connection and try again.";
+  if (err?.status === 429) return "That's too many tries in a few minutes — wait a few minutes and try again.";
+  const message = err?.response?.message || "";
+  if (err?.status === 403 && message) return message;
+  if (err?.status >= 500) return "Something went wrong on the server — try again in a minute.";
+  if (message && !/^(failed to (create|update|load)|something went wrong while processing your request)/i.test(message)) return message;
+  return "That didn't work — check what you entered and try again.";
 }
 
 // feedback is a live region for the outcome of one form or section, so

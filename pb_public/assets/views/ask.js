@@ -13,6 +13,7 @@ export function askView() {
   questionForm(mount, "Ask a question", "Ask", {}, async (data) => {
     const rec = await pb.collection("questions").create(data);
     navigate(`/questions/${rec.id}`);
+    notice("Posted. It's on the home page's list by ranking and under Newest.");
   });
 }
 
@@ -46,7 +47,7 @@ function questionForm(mount, heading, action, rec, submit) {
   const title = h("input", { type: "text", id: "q-title", name: "title", required: true, maxlength: 200, value: rec.title || "", "aria-describedby": "q-title-err" });
   const description = h("textarea", { id: "q-description", name: "description", maxlength: 5000, rows: 6, "aria-describedby": "q-description-err" }, rec.description || "");
   const form = h("form", { class: "stack", novalidate: true },
-    h("label", { class: "field", for: "q-title" }, "Title", h("span", { class: "hintline" }, "Up to 200 characters"), title),
+    h("label", { class: "field", for: "q-title" }, "Title", h("span", { class: "hintline" }, "A question people can answer with 1 to 5 stars; up to 200 characters"), title),
     h("p", { class: "err", id: "q-title-err", "data-error-for": "title" }),
     h("label", { class: "field", for: "q-description" }, "Description", h("span", { class: "hintline" }, "Optional, up to 5,000 characters"), description),
     h("p", { class: "err", id: "q-description-err", "data-error-for": "description" }),
@@ -59,14 +60,15 @@ function questionForm(mount, heading, action, rec, submit) {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
     const formError = form.querySelector("#q-form-err");
-    button.disabled = true;
     formError.textContent = "";
+    button.disabled = true;
     try {
       await submit({ title: title.value, description: description.value });
     } catch (err) {
-      const rest = fieldErrors(form, err);
-      formError.textContent = rest || "Please correct the highlighted fields.";
-      form.querySelector("[data-error-for]:not(:empty)")?.previousElementSibling?.querySelector("input,textarea")?.focus();
+      const rest = fieldErrors(form, err, { focus: true });
+      const marked = form.querySelectorAll('[aria-invalid="true"]').length;
+      formError.textContent = rest || (marked > 1 ? "Please correct the fields marked above." : "Please correct the field marked above.");
+      if (!marked) button.focus();
     } finally {
       button.disabled = false;
     }

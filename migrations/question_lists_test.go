@@ -1,0 +1,74 @@
+package migrations_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+
+	"github.com/rollcall/rollcall/internal/apptest"
+	"github.com/rollcall/rollcall/questions"
+)
+
+// The migration fills the question search index from the rows already
+// there, and creates the triggers the start-up repair restores (the
+// repair's copy must be the migration's).
+func TestQuestionSearchMigration(t *testing.T) {
+	fixture, err := apptest.Build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fixture.Close()
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	db := app.DB()
+
+	var created []string
+	if err := db.NewQuery("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'questions_search_%' ORDER BY name").Column(&created); err != nil {
+		t.Fatal(err)
+	}
+	norm := func(s string) string {
+		return strings.Join(strings.Fields(strings.Replace(s, "IF NOT EXISTS ", "", 1)), " ")
+	}
+	want := map[string]bool{}
+	for _, s := range questions.SearchTriggers() {
+		want[norm(s)] = true
+	}
+	if len(created) != len(want) {
+		t.Fatalf("%d triggers, want %d", len(created), len(want))
+	}
+	for _, s := range created {
+		if !want[norm(s)] {
+			t.Errorf("the migration's trigger differs from questions' copy:\n%s", s)
+		}
+	}
+
+	// An install from before: no index, questions already stored.
+	for _, q := range []string{
+		"DROP TRIGGER questions_search_insert",
+		"DROP TRIGGER questions_search_update",
+		"DROP TRIGGER questions_search_delete",
+		"DROP TABLE questions_search",
+		"UPDATE questions SET hidden = TRUE WHERE id = '" + apptest.AliceQuestion + "'",
+		"DELETE FROM _migrations WHERE file LIKE '1763900009_%'",
+	} {
+		if _, err := db.NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := app.RunAllMigrations(); err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	if err := db.NewQuery("SELECT q.id FROM questions_search s JOIN questions q ON q.rowid = s.rowid WHERE questions_search MATCH {:m}").
+		Bind(dbx.Params{"m": `"timetable"`}).Column(&found); err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0] != apptest.BobQuestion {
+		t.Errorf("existing question not indexed: %v", found)
+	}
+	var n int
+	if err := db.NewQuery("SELECT count(*) FROM questions_search").Row(&n); err != nil || n != 1 {
+		t.Errorf("index holds %d rows (%v), want bob's shown question only", n, err)
+	}
+}
