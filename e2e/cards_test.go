@@ -255,6 +255,17 @@ func TestScoreBreakdown(t *testing.T) {
 	alice.SignIn(s, "alice")
 	alice.Open(s, "/questions/"+id)
 	alice.WaitTrue(fmt.Sprintf(`document.querySelector(".owner-tools a")?.getAttribute("href") === "/questions/%s/edit"`, id), "the author's Edit link")
+	// Votes and answers changed the row, yet it was never edited; after the
+	// author's edit the page says so.
+	if n := Eval[int](alice, `document.querySelectorAll(".meta .edited").length`); n != 0 {
+		t.Errorf("an unedited question shows %d edited dates", n)
+	}
+	alice.Click(".owner-tools a")
+	alice.WaitTrue(`!!document.querySelector("#q-description")`, "the edit form")
+	alice.Do(chromedp.SendKeys(chromedp.CSS("#q-description"), " Even in winter."), chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	alice.WaitTrue(`location.pathname === "/mine"`, "saved")
+	alice.Open(s, "/questions/"+id)
+	alice.WaitTrue(`(document.querySelector(".meta .edited")?.textContent || "").startsWith("edited ")`, "the edited date")
 }
 
 // The stars: labelled, 3:1 when unselected; the arrows move without

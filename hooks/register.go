@@ -131,6 +131,7 @@ func bindRecordHooks(app core.App, h handlers) {
 	app.OnRecordValidate(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.KeepImmutable)
 	app.OnRecordCreate(questions.Questions, questions.Answers).BindFunc(q.TrimText)
 	app.OnRecordUpdate(questions.Questions, questions.Answers).BindFunc(q.TrimText)
+	app.OnRecordUpdate(questions.Questions).BindFunc(q.MarkEdited)
 
 	// Ranking kept exact inside each write's transaction.
 	app.OnRecordCreateExecute(questions.Questions).BindFunc(q.StartQuestionDay)

@@ -70,6 +70,9 @@ func init() {
 			}
 			col.AddIndex(idx.name, false, idx.columns, idx.where)
 		}
+		// When the author last changed the title or description: updated
+		// moves with every vote, since the counters live on the row.
+		cols["questions"].Fields.Add(&core.DateField{Name: "edited"})
 		for _, name := range []string{"questions", "answers"} {
 			if err := app.Save(cols[name]); err != nil {
 				return fmt.Errorf("index %s: %w", name, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/rollcall/rollcall/config"
 )
@@ -47,6 +48,22 @@ func (h *Hooks) TrimText(e *core.RecordEvent) error {
 	}
 	for _, name := range names {
 		e.Record.Set(name, strings.TrimSpace(e.Record.GetString(name)))
+	}
+	return e.Next()
+}
+
+// MarkEdited stamps a question whose title or description changed (after
+// TrimText, so whitespace alone is no edit).
+func (h *Hooks) MarkEdited(e *core.RecordEvent) error {
+	if !e.Record.IsNew() {
+		original := e.Record.Original()
+		for _, name := range []string{"title", "description"} {
+			if e.Record.GetString(name) != original.GetString(name) {
+				now, _ := types.ParseDateTime(h.cfg.Now())
+				e.Record.Set(FieldEdited, now)
+				break
+			}
+		}
 	}
 	return e.Next()
 }

@@ -22,6 +22,7 @@ const (
 	FieldRanking   = "ranking"
 	FieldToday     = "today"
 	FieldTodayEnds = "today_ends"
+	FieldEdited    = "edited"
 
 	// Set by moderation only (questions and answers), and the users' flag
 	// that makes one a moderator.
@@ -35,7 +36,7 @@ const (
 )
 
 // DerivedFields are kept by the server alone; clients may never send them.
-var DerivedFields = []string{FieldAnswers, FieldLikes, FieldDislikes, FieldRanking, FieldToday, FieldTodayEnds}
+var DerivedFields = []string{FieldAnswers, FieldLikes, FieldDislikes, FieldRanking, FieldToday, FieldTodayEnds, FieldEdited}
 
 // ModerationFields of questions and answers change only through a moderation
 // action, so that every hide and restore is in the log.

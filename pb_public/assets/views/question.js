@@ -55,7 +55,8 @@ export async function questionView(id) {
 
   const drawCard = () => cardBox.replaceChildren(...[card(q, {
     link: false,
-    extra: [h("span", { class: "asked" }, "asked ", when(q.created)), " · "],
+    extra: [h("span", { class: "asked" }, "asked ", when(q.created)), " · ",
+      ...(q.edited ? [h("span", { class: "edited" }, "edited ", when(q.edited)), " · "] : [])],
     get: () => q,
     onChange: (next) => { q = next; drawCard(); loadAnswers(1); },
     refresh: reloadQuestion,
@@ -364,7 +365,7 @@ function toCard(rec) {
     id: rec.id, title: rec.title, description: rec.description,
     author: { id: rec.author, name: rec.expand?.author?.name || "", username: rec.expand?.author?.username || "" },
     answers: rec.answers, likes: rec.likes, dislikes: rec.dislikes, ranking: rec.ranking, today: rec.today,
-    created: rec.created, updated: rec.updated, myVote: null, myAnswer: null,
+    created: rec.created, updated: rec.updated, edited: rec.edited || "", myVote: null, myAnswer: null,
     hidden: !!rec.hidden, hidden_reason: rec.hidden_reason || "",
   };
 }
