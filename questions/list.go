@@ -4,15 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rollcall/rollcall/request"
 )
 
 // ListPath is every shown question, sorted, paged and searchable.
@@ -58,19 +57,7 @@ func ParseList(values url.Values) (ListQuery, error) {
 	q := ListQuery{Sort: SortTop, Page: 1, PerPage: ListDefaultPerPage}
 	errs := validation.Errors{}
 	bad := func(param, code, message string) { errs[param] = validation.NewError(code, message) }
-	get := map[string]string{}
-	for name, list := range values {
-		switch {
-		case !slices.Contains(listParams, name):
-			bad(name, "validation_unknown_parameter", "Unknown parameter (this endpoint takes sort, page, perPage and q).")
-		case len(list) > 1:
-			bad(name, "validation_repeated_parameter", "Give this parameter once.")
-		case !utf8.ValidString(list[0]) || strings.ContainsFunc(list[0], unicode.IsControl):
-			bad(name, "validation_invalid_text", "Must be UTF-8 text without control characters.")
-		default:
-			get[name] = strings.TrimSpace(list[0])
-		}
-	}
+	get := request.Params(values, listParams, "Unknown parameter (this endpoint takes sort, page, perPage and q).", errs)
 	bounded := func(name string, hi, fallback int) int {
 		v, ok := get[name]
 		if !ok || v == "" {

@@ -3,6 +3,7 @@ package request
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,4 +49,24 @@ func NoParams(values url.Values) (struct{}, error) {
 		return struct{}{}, errs
 	}
 	return struct{}{}, nil
+}
+
+// Params gives each allowed parameter's one value, trimmed, and names every
+// parameter it refuses in errs: unknown ones (with unknown as the message),
+// repeated ones, and values that are not UTF-8 or hold control characters.
+func Params(values url.Values, allowed []string, unknown string, errs validation.Errors) map[string]string {
+	get := map[string]string{}
+	for name, list := range values {
+		switch {
+		case !slices.Contains(allowed, name):
+			errs[name] = validation.NewError("validation_unknown_parameter", unknown)
+		case len(list) > 1:
+			errs[name] = validation.NewError("validation_repeated_parameter", "Give this parameter once.")
+		case !utf8.ValidString(list[0]) || strings.ContainsFunc(list[0], unicode.IsControl):
+			errs[name] = validation.NewError("validation_invalid_text", "Must be UTF-8 text without control characters.")
+		default:
+			get[name] = strings.TrimSpace(list[0])
+		}
+	}
+	return get
 }

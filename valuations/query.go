@@ -13,11 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 
+	"github.com/rollcall/rollcall/request"
 	"github.com/rollcall/rollcall/scraper"
 )
 
@@ -119,19 +118,7 @@ func parse(values url.Values, paged bool) (Query, error) {
 	if paged {
 		allowed = append(slices.Clone(filterParams), "page", "perPage")
 	}
-	get := map[string]string{}
-	for name, list := range values {
-		switch {
-		case !slices.Contains(allowed, name):
-			bad(name, "validation_unknown_parameter", "Unknown parameter (see /api/openapi.yaml for this endpoint's parameters).")
-		case len(list) > 1:
-			bad(name, "validation_repeated_parameter", "Give this parameter once.")
-		case !utf8.ValidString(list[0]) || strings.ContainsFunc(list[0], unicode.IsControl):
-			bad(name, "validation_invalid_text", "Must be UTF-8 text without control characters.")
-		default:
-			get[name] = strings.TrimSpace(list[0])
-		}
-	}
+	get := request.Params(values, allowed, "Unknown parameter (see /api/openapi.yaml for this endpoint's parameters).", errs)
 	text := func(name string, maxLen int) string {
 		v := get[name]
 		if len([]rune(v)) > maxLen {
