@@ -1,23 +1,17 @@
 package hooks_test
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rollcall/rollcall/hooks"
 	"github.com/rollcall/rollcall/internal/apptest"
 	"github.com/rollcall/rollcall/openapi/contract"
-	"github.com/rollcall/rollcall/questions"
 )
 
 // hideAlicesQuestion hides alice's question and makes carol a moderator:
@@ -217,22 +211,8 @@ func TestQuestionListQueriesAreConstant(t *testing.T) {
 	app := fixture.NewApp(t, nil)
 	defer app.Cleanup()
 	c := apptest.Serve(t, app)
-	for i := 0; i < 60; i++ {
-		q, err := apptest.CreateRecord(app, questions.Questions, "", map[string]any{"title": fmt.Sprintf("Parking question %d", i), "author": apptest.Alice})
-		if err != nil {
-			t.Fatal(err)
-		}
-		apptest.CreateRecord(app, questions.Votes, "", map[string]any{"question": q.Id, "author": apptest.Carol, "kind": "like"})
-		apptest.CreateRecord(app, questions.Answers, "", map[string]any{"question": q.Id, "author": apptest.Carol, "value": 2})
-	}
-	var selects atomic.Int64
-	db := app.ConcurrentDB().(*dbx.DB)
-	db.QueryLogFunc = func(_ context.Context, _ time.Duration, query string, _ *sql.Rows, _ error) {
-		if strings.Contains(query, "questions") || strings.Contains(query, "votes") || strings.Contains(query, "answers") {
-			selects.Add(1)
-		}
-	}
-	defer func() { db.QueryLogFunc = nil }()
+	seedVotedQuestions(t, app, 60, "Parking question %d")
+	selects := countQuestionQueries(t, app)
 	for _, url := range []string{hooks.QuestionsPath + "?perPage=50", hooks.QuestionsPath + "?perPage=50&q=parking"} {
 		for _, token := range []string{"", fixture.Tokens["carol"]} {
 			selects.Store(0)

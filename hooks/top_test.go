@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rollcall/rollcall/crossprocess"
@@ -136,22 +137,8 @@ func TestTopQueriesAreConstant(t *testing.T) {
 	app := fixture.NewApp(t, nil)
 	defer app.Cleanup()
 	c := apptest.Serve(t, app)
-	for i := 0; i < 25; i++ {
-		q, err := apptest.CreateRecord(app, questions.Questions, "", map[string]any{"title": fmt.Sprintf("Q%d", i), "author": apptest.Alice})
-		if err != nil {
-			t.Fatal(err)
-		}
-		apptest.CreateRecord(app, questions.Votes, "", map[string]any{"question": q.Id, "author": apptest.Carol, "kind": "like"})
-		apptest.CreateRecord(app, questions.Answers, "", map[string]any{"question": q.Id, "author": apptest.Carol, "value": 2})
-	}
-	var selects atomic.Int64
-	db := app.ConcurrentDB().(*dbx.DB)
-	db.QueryLogFunc = func(_ context.Context, _ time.Duration, query string, _ *sql.Rows, _ error) {
-		if strings.Contains(query, "questions") || strings.Contains(query, "votes") || strings.Contains(query, "answers") {
-			selects.Add(1)
-		}
-	}
-	defer func() { db.QueryLogFunc = nil }()
+	seedVotedQuestions(t, app, 25, "Q%d")
+	selects := countQuestionQueries(t, app)
 
 	count := func(token string) int64 {
 		selects.Store(0)
@@ -216,4 +203,32 @@ func TestTopShowsOwnWriteAtOnce(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(out), "Edited") {
 		t.Fatalf("edited answer not shown to its author: %v", out)
 	}
+}
+
+// seedVotedQuestions stores n of alice's questions (title a format of the
+// index), each liked and answered by carol.
+func seedVotedQuestions(t *testing.T, app core.App, n int, title string) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		q, err := apptest.CreateRecord(app, questions.Questions, "", map[string]any{"title": fmt.Sprintf(title, i), "author": apptest.Alice})
+		if err != nil {
+			t.Fatal(err)
+		}
+		apptest.CreateRecord(app, questions.Votes, "", map[string]any{"question": q.Id, "author": apptest.Carol, "kind": "like"})
+		apptest.CreateRecord(app, questions.Answers, "", map[string]any{"question": q.Id, "author": apptest.Carol, "value": 2})
+	}
+}
+
+// countQuestionQueries counts the statements that touch questions, votes or
+// answers on app's read pool until the test ends.
+func countQuestionQueries(t *testing.T, app core.App) *atomic.Int64 {
+	var selects atomic.Int64
+	db := app.ConcurrentDB().(*dbx.DB)
+	db.QueryLogFunc = func(_ context.Context, _ time.Duration, query string, _ *sql.Rows, _ error) {
+		if strings.Contains(query, "questions") || strings.Contains(query, "votes") || strings.Contains(query, "answers") {
+			selects.Add(1)
+		}
+	}
+	t.Cleanup(func() { db.QueryLogFunc = nil })
+	return &selects
 }
