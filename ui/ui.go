@@ -33,10 +33,12 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
 // pageRoutes are the app's own URLs, answered with the page shell.
-// Profiles are /u/<username>, usernames being ^[a-z0-9_]{3,30}$.
+// Profiles are /u/<username>, usernames being ^[a-z0-9_]{3,30}$. A suburb
+// page is /valuations/suburbs/<name>: names hold spaces, '&', '.', ',' and
+// more, so any one path segment of up to 200 printable characters.
 // Mail links carry a PocketBase token (a JWT: three base64url parts) in
 // the path; maxPagePath bounds them (Go's regexp caps repeat counts at 1000).
-var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions|u/[a-z0-9_]{3,30}|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$`)
+var pageRoutes = regexp.MustCompile(`^/(|ask|mine|signin|signup|forgot|account|moderation|valuations|questions|u/[a-z0-9_]{3,30}|questions/[a-z0-9]{1,15}|questions/[a-z0-9]{1,15}/edit|valuations/[a-z0-9]{1,15}|valuations/suburbs/[^/\x00-\x1f\x7f]{1,200}|(?:reset|verify|confirm-email)/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$`)
 
 // maxPagePath is the longest page path answered with 200: a PocketBase
 // token is a few hundred characters.

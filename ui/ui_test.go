@@ -142,6 +142,22 @@ func TestServing(t *testing.T) {
 			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
 		},
 		{
+			Name: "a suburb page gets the shell", Method: http.MethodGet, URL: "/valuations/suburbs/KWAMASHU%20-%20H",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a suburb with a dot, an ampersand and a comma gets the shell", Method: http.MethodGet, URL: "/valuations/suburbs/ST.%20JAMES%20%26%20NO.%201540%2C%20X",
+			ExpectedStatus: 200, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "nothing under a suburb page", Method: http.MethodGet, URL: "/valuations/suburbs/PINETOWN/more",
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
+			Name: "a suburb name over 200 characters is a 404", Method: http.MethodGet, URL: "/valuations/suburbs/" + strings.Repeat("A", 201),
+			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
+		},
+		{
 			Name: "/u alone is a 404", Method: http.MethodGet, URL: "/u",
 			ExpectedStatus: 404, ExpectedContent: []string{"<!doctype html>"},
 		},
