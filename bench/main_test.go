@@ -36,6 +36,7 @@ var (
 	flagStarts      = flag.Int("starts", 5, "cold starts measured (the median is reported)")
 	flagIdle        = flag.Duration("idle", 5*time.Second, "idle time before an idle RSS reading")
 	flagProfile     = flag.Bool("profile", true, "on a missed throughput target, take a CPU profile of the server under the same load")
+	flagProfileAll  = flag.Bool("profile-all", false, "with -profile, profile every throughput figure of the questions half, met or not")
 	flagResults     = flag.String("results", "RESULTS.md", "where the results table is written (relative to bench/)")
 )
 

@@ -1,16 +1,20 @@
-// Package crossprocess lets a CLI command (seed, ranking rebuild)
-// tell a server running on the same data dir that rows changed underneath
-// it, so the server drops what it caches. PocketBase syncs its settings
-// between processes the same way: a short-lived file in pb_data/.notify.
+// Package crossprocess tells a server that rows changed underneath it, so it
+// drops what it caches. A CLI command (seed, ranking rebuild) leaves a
+// short-lived file in pb_data/.notify, as PocketBase syncs its settings
+// between processes; SQL run in another tool says nothing, so the server
+// also asks SQLite whether another connection committed (WatchDatabase).
 package crossprocess
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/pocketbase/pocketbase/core"
@@ -69,4 +73,68 @@ func startWatcher(dir string, onChange func()) (*fsnotify.Watcher, error) {
 		}
 	}()
 	return w, nil
+}
+
+// PollEvery is how often WatchDatabase asks SQLite whether the database
+// changed: a write made behind PocketBase's back shows within it.
+const PollEvery = 250 * time.Millisecond
+
+// WatchDatabase calls onChange whenever a commit by any other connection —
+// this server's own writes, a CLI command, or SQL run in another tool on the
+// data file — changes db, until the returned watcher is closed. It holds one
+// connection of db's pool and polls `PRAGMA data_version` on it, which
+// SQLite changes for every commit made through another connection (one
+// read of the shared WAL index: no query of the tables).
+func WatchDatabase(db *sql.DB, every time.Duration, onChange func()) (io.Closer, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	version := func() (int64, error) {
+		var v int64
+		err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+		return v, err
+	}
+	last, err := version()
+	if err != nil {
+		cancel()
+		_ = conn.Close()
+		return nil, err
+	}
+	w := &dbWatcher{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		defer conn.Close()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			v, err := version()
+			if err != nil {
+				return // the database was closed
+			}
+			if v != last {
+				last = v
+				onChange()
+			}
+		}
+	}()
+	return w, nil
+}
+
+type dbWatcher struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func (w *dbWatcher) Close() error {
+	w.cancel()
+	<-w.done
+	return nil
 }

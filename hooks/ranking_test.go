@@ -249,9 +249,11 @@ func TestRolloverCatchUpAfterDowntime(t *testing.T) {
 	}
 }
 
-// A vote landing after the day ended but before the job ran drops the
-// bonus itself; the job then has nothing left to do.
-func TestVoteAfterDayEndDropsBonusOnce(t *testing.T) {
+// The midnight case: "asked today" is a stored flag the triggers read and
+// only the rollover clears. A vote landing after the day ended but before
+// the job ran is counted with the bonus still on; the job, within the
+// minute, drops the bonus once, whatever was written in between.
+func TestVoteAfterDayEndKeepsBonusUntilRollover(t *testing.T) {
 	cfg, clock := clockConfig(t, "UTC", apptest.FixtureTime)
 	app := fixture.NewApp(t, cfg)
 	defer app.Cleanup()
@@ -259,17 +261,30 @@ func TestVoteAfterDayEndDropsBonusOnce(t *testing.T) {
 	if _, err := apptest.CreateRecord(app, questions.Votes, "", map[string]any{"question": apptest.AliceQuestion, "author": apptest.Bob, "kind": "like"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := rankingOf(t, app, apptest.AliceQuestion); got != 5 {
-		t.Fatalf("vote after midnight: ranking %d, want 5", got)
+	if got := rankingOf(t, app, apptest.AliceQuestion); got != 15 {
+		t.Fatalf("vote after midnight, before the rollover: ranking %d, want 15 (like + yesterday's bonus)", got)
 	}
 	n, err := questions.ExpireBonuses(app, clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := rankingOf(t, app, apptest.AliceQuestion); got != 5 {
-		t.Fatalf("after rollover: ranking %d, want 5 (bonus removed twice?)", got)
+		t.Fatalf("after rollover: ranking %d, want 5", got)
 	}
-	if n != 1 { // only bob's question was still carrying its bonus
-		t.Fatalf("rollover changed %d questions, want 1", n)
+	if n != 2 { // alice's and bob's questions were both carrying their bonus
+		t.Fatalf("rollover changed %d questions, want 2", n)
+	}
+	if n, err := questions.ExpireBonuses(app, clock.Now()); err != nil || n != 0 {
+		t.Fatalf("second rollover changed %d (%v), want 0", n, err)
+	}
+	// A vote after the rollover leaves the bonus off.
+	if _, err := apptest.CreateRecord(app, questions.Votes, "", map[string]any{"question": apptest.AliceQuestion, "author": apptest.Carol, "kind": "dislike"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rankingOf(t, app, apptest.AliceQuestion); got != 2 {
+		t.Fatalf("vote after rollover: ranking %d, want 2", got)
+	}
+	if drifts, err := questions.Check(app, clock.Now()); err != nil || len(drifts) != 0 {
+		t.Fatalf("check: %v (%v)", drifts, err)
 	}
 }

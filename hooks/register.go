@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rollcall/rollcall/accounts"
@@ -43,7 +44,7 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 	}
 	bindRecordHooks(app, h)
 
-	var watcher io.Closer
+	var watchers []io.Closer
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// 1. Start-up steps, before the first request is served.
 		if err := applyRateLimitExemptions(se.App, cfg); err != nil {
@@ -62,8 +63,13 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		if _, err := questions.EnsureSearch(se.App); err != nil {
 			return err
 		}
+		// A schema change of answers or votes drops the counter triggers;
+		// rows written meanwhile are recounted.
+		if err := h.questions.EnsureCounters(se.App); err != nil {
+			return err
+		}
 		h.questions.ExpireBonuses(se.App) // catch up on days missed while down
-		watcher = watchOtherProcesses(se.App, h.questions.DropTopCache)
+		watchers = watchOtherProcesses(se.App, h.questions.OtherWrites(se.App))
 
 		// 2. Routes, behind the strict body check.
 		se.Router.Bind(request.BodyCheck())
@@ -90,8 +96,8 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 	// Running scrapes hand back their lease before the database closes.
 	app.OnTerminate().BindFunc(h.scrapes.Stop)
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		if watcher != nil {
-			_ = watcher.Close()
+		for _, w := range watchers {
+			_ = w.Close()
 		}
 		return e.Next()
 	})
@@ -127,37 +133,47 @@ func bindRecordHooks(app core.App, h handlers) {
 	// Questions, answers, votes: what a client may send, and what never changes.
 	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.CheckCreateBody)
 	app.OnRecordUpdateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.CheckUpdateBody)
-	app.OnRecordValidate(questions.Answers, questions.Votes).BindFunc(q.RefuseOwnQuestion)
 	app.OnRecordValidate(questions.Questions, questions.Answers, questions.Votes).BindFunc(q.KeepImmutable)
 	app.OnRecordCreate(questions.Questions, questions.Answers).BindFunc(q.TrimText)
 	app.OnRecordUpdate(questions.Questions, questions.Answers).BindFunc(q.TrimText)
 	app.OnRecordUpdate(questions.Questions).BindFunc(q.MarkEdited)
 
-	// Ranking kept exact inside each write's transaction.
+	// Ranking kept exact: answers and votes are counted by SQLite's own
+	// triggers in the row's statement (migration 1763900010); a question's
+	// own save is recounted in its transaction.
 	app.OnRecordCreateExecute(questions.Questions).BindFunc(q.StartQuestionDay)
 	app.OnRecordUpdateExecute(questions.Questions).BindFunc(q.RecountQuestion)
-	app.OnRecordCreateExecute(questions.Answers, questions.Votes).BindFunc(q.Tally)
-	app.OnRecordUpdateExecute(questions.Answers, questions.Votes).BindFunc(q.Tally)
-	app.OnRecordDeleteExecute(questions.Answers, questions.Votes).BindFunc(q.TallyDelete)
+	app.OnRecordCreateExecute(questions.Answers, questions.Votes).BindFunc(q.CheckCounted)
 
 	// Caches dropped once a write has committed.
 	app.OnRecordAfterCreateSuccess(questions.Questions).BindFunc(q.DropTop)
 	app.OnRecordAfterUpdateSuccess(questions.Questions, questions.Users).BindFunc(q.DropTop)
 	app.OnRecordAfterDeleteSuccess(questions.Questions, questions.Users).BindFunc(q.DropTop)
-	app.OnRecordAfterCreateSuccess(questions.Answers, questions.Votes).BindFunc(q.DropMine)
-	app.OnRecordAfterUpdateSuccess(questions.Answers, questions.Votes).BindFunc(q.DropMine)
-	app.OnRecordAfterDeleteSuccess(questions.Answers, questions.Votes).BindFunc(q.DropMine)
+	app.OnRecordAfterCreateSuccess(questions.Answers, questions.Votes).BindFunc(q.Counted)
+	app.OnRecordAfterUpdateSuccess(questions.Answers, questions.Votes).BindFunc(q.Counted)
+	app.OnRecordAfterDeleteSuccess(questions.Answers, questions.Votes).BindFunc(q.Counted)
 	app.OnRecordAfterDeleteSuccess(valuations.Properties).BindFunc(h.valuations.PropertyDeleted)
 }
 
 // watchOtherProcesses calls onChange when a CLI command on the same data dir
-// announces a write. Without it caches follow only this process's writes:
-// say so, don't fail.
-func watchOtherProcesses(app core.App, onChange func()) io.Closer {
+// announces a write, and when any other connection commits to data.db (SQL
+// run in another tool says nothing). Without them caches follow only this
+// process's writes: say so, don't fail.
+func watchOtherProcesses(app core.App, onChange func()) []io.Closer {
+	var out []io.Closer
 	w, err := crossprocess.Watch(app.DataDir(), onChange)
 	if err != nil {
 		app.Logger().Warn("cannot watch for other processes' writes", "dir", app.DataDir(), "error", err)
-		return nil
+	} else {
+		out = append(out, w)
 	}
-	return w
+	if db, ok := app.ConcurrentDB().(*dbx.DB); ok {
+		w, err := crossprocess.WatchDatabase(db.DB(), crossprocess.PollEvery, onChange)
+		if err != nil {
+			app.Logger().Warn("cannot watch the database for other connections' writes", "error", err)
+		} else {
+			out = append(out, w)
+		}
+	}
+	return out
 }

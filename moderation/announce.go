@@ -6,13 +6,15 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/routine"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
+
+	"github.com/rollcall/rollcall/questions"
 )
 
 // TopicQuestionsChanged is a realtime topic of Rollcall's own: pages that
 // show lists of questions subscribe to it. PocketBase sends a record's
 // change only to those who may view the record afterwards, so a question
 // just hidden would linger on everyone else's open page.
-const TopicQuestionsChanged = "rollcall/questions"
+const TopicQuestionsChanged = questions.TopicChanged
 
 // Announce tells every subscriber of TopicQuestionsChanged that a question
 // was hidden or restored, once the action has committed. Only the id goes

@@ -17,9 +17,21 @@ import (
 // T0 is the tests' "now": a Monday morning, UTC.
 var T0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// newApp is a freshly migrated app with none of Rollcall's hooks bound, so
-// saves never recount: what a test stores stays stored.
+// newApp is a freshly migrated app with none of Rollcall's hooks bound and
+// its counter triggers dropped, so writes never recount: what a test stores
+// stays stored (the recount and the drift check are tested against it).
 func newApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app := newTriggerApp(t)
+	for _, name := range questions.CounterTriggerNames() {
+		exec(t, app, "DROP TRIGGER "+name, nil)
+	}
+	return app
+}
+
+// newTriggerApp is a freshly migrated app with no hooks bound: the counter
+// triggers alone keep the counters.
+func newTriggerApp(t testing.TB) *tests.TestApp {
 	t.Helper()
 	app, err := tests.NewTestApp(t.TempDir())
 	if err != nil {

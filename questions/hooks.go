@@ -1,11 +1,10 @@
 package questions
 
 import (
-	"errors"
+	"context"
 	"strings"
+	"sync/atomic"
 
-	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -19,6 +18,9 @@ type Hooks struct {
 	cfg      *config.Config // read per call: flags are parsed after binding
 	top      *topCache
 	personal *personalCache
+	// ownWrites counts this process's committed question, answer and vote
+	// writes, so the database watcher can tell others' writes from them.
+	ownWrites atomic.Uint64
 }
 
 // NewHooks returns the hooks with cfg's clock and zone (the calendar day
@@ -97,55 +99,69 @@ func (h *Hooks) RecountQuestion(e *core.RecordEvent) error {
 	})
 }
 
-// Tally recounts the question behind an answer or vote write, in the
-// write's own transaction.
-func (h *Hooks) Tally(e *core.RecordEvent) error { return h.tally(e, false) }
-
-// TallyDelete is Tally for a delete: a question already gone (its cascade
-// deletes the row) is nothing to recount.
-func (h *Hooks) TallyDelete(e *core.RecordEvent) error { return h.tally(e, true) }
-
-func (h *Hooks) tally(e *core.RecordEvent, deleting bool) error {
-	return InTransaction(e, func(txApp core.App) error {
-		if err := e.Next(); err != nil {
-			return err
-		}
-		current := e.Record.GetString(FieldQuestion)
-		now := h.cfg.Now()
-		_, err := Refresh(txApp, current, now)
-		switch {
-		case errors.Is(err, ErrNoQuestion) && !deleting:
-			// Validated against a question that a concurrent delete
-			// has removed since: storing the row would orphan it.
-			return validation.Errors{FieldQuestion: validation.NewError(
-				"validation_missing_rel_records", "The question no longer exists.")}
-		case err != nil && !errors.Is(err, ErrNoQuestion):
-			return err
-		}
-		// Only Go code can move a row; recount the question it left.
-		if original := e.Record.Original().GetString(FieldQuestion); original != current && original != "" {
-			if _, err := Refresh(txApp, original, now); err != nil && !errors.Is(err, ErrNoQuestion) {
-				return err
-			}
-		}
-		return nil
-	})
+// CheckCounted is the execute hook of a new answer or vote. The counter
+// triggers count the row inside its own INSERT (no transaction, no second
+// statement from Go); this turns their refusals (a question deleted since
+// validation, the author's own, a hidden one) into field errors.
+func (h *Hooks) CheckCounted(e *core.RecordEvent) error {
+	return TriggerRefusal(e.Next())
 }
 
-// RefuseOwnQuestion refuses, for everyone including superusers, an answer or
-// vote on the author's own question: it would be worth +10 to their own
-// ranking.
-func (h *Hooks) RefuseOwnQuestion(e *core.RecordEvent) error {
-	// One column, not a whole record: this runs on every vote.
-	var author string
-	err := e.App.DB().Select(FieldAuthor).From(Questions).
-		Where(dbx.HashExp{"id": e.Record.GetString(FieldQuestion)}).Row(&author)
-	// A missing question is reported by the relation field's own validation.
-	if err == nil && author == e.Record.GetString(FieldAuthor) {
-		return validation.Errors{FieldQuestion: validation.NewError(
-			"validation_own_question", "You cannot answer or vote on your own question.")}
+// Counted runs once an answer or vote write has committed: the shared top 20
+// and the author's own copy are dropped, and realtime subscribers hear that
+// the question changed. PocketBase never saw the triggers' update of the
+// question, so it would send nothing itself.
+func (h *Hooks) Counted(e *core.RecordEvent) error {
+	h.ownWrites.Add(1)
+	h.top.invalidate()
+	h.personal.dropUser(e.Record.GetString(FieldAuthor))
+	h.publishQuestion(e.App, e.Record.GetString(FieldQuestion))
+	if original := e.Record.Original().GetString(FieldQuestion); original != "" && original != e.Record.GetString(FieldQuestion) {
+		h.publishQuestion(e.App, original)
 	}
 	return e.Next()
+}
+
+// publishQuestion sends question id's update to the realtime subscribers
+// who may view it, as PocketBase sends a saved record's: through its own
+// after-update hook, so the same view and list rules apply (a hidden
+// question reaches only its author and moderators). With no subscriber to
+// questions it reads nothing.
+func (h *Hooks) publishQuestion(app core.App, id string) {
+	if id == "" || !hasQuestionSubscribers(app) {
+		return
+	}
+	q, err := loadQuestion(app, id)
+	if err != nil {
+		if !errNoRows(err) {
+			app.Logger().Warn("realtime: cannot read the counted question", "id", id, "error", err)
+		}
+		return // deleted meanwhile: its delete event went out
+	}
+	event := &core.ModelEvent{App: app, Context: context.Background(), Type: core.ModelEventTypeUpdate}
+	event.Model = q
+	if err := app.OnModelAfterUpdateSuccess().Trigger(event); err != nil {
+		app.Logger().Warn("realtime: cannot send the question's update", "id", id, "error", err)
+	}
+}
+
+// hasQuestionSubscribers reports whether any realtime client subscribed to
+// a questions topic (by collection name or id).
+func hasQuestionSubscribers(app core.App) bool {
+	broker := app.SubscriptionsBroker()
+	if broker.TotalClients() == 0 {
+		return false
+	}
+	prefixes := []string{Questions}
+	if col, err := app.FindCachedCollectionByNameOrId(Questions); err == nil {
+		prefixes = append(prefixes, col.Id)
+	}
+	for _, client := range broker.Clients() {
+		if len(client.Subscriptions(prefixes...)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // ExpireBonuses is the rollover job: it drops the "asked today" bonus once a

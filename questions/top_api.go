@@ -92,19 +92,13 @@ func encodeTop(items []TopQuestion) ([]byte, error) {
 // write has committed (After*Success: dropping it earlier would let a reader
 // refill it with old rows).
 func (h *Hooks) DropTop(e *core.RecordEvent) error {
+	h.ownWrites.Add(1)
 	h.top.invalidate()
 	return e.Next()
 }
 
-// DropTopCache forgets the cached top 20: another process wrote rows.
-func (h *Hooks) DropTopCache() { h.top.invalidate() }
-
-// DropMine forgets the author's own copy of the top 20 once their vote or
-// answer has committed.
-func (h *Hooks) DropMine(e *core.RecordEvent) error {
-	h.personal.dropUser(e.Record.GetString(FieldAuthor))
-	return e.Next()
-}
+// Another process's writes drop it through OtherWrites; a vote or answer
+// drops it and the author's own copy through Counted (triggers.go, hooks.go).
 
 // Top serves GET /api/questions/top from memory; a signed-in user's copy,
 // with their own vote and answer, costs one query and is then kept too.

@@ -58,9 +58,8 @@ func (h *Hooks) CheckCreateBody(e *core.RecordRequestEvent) error {
 	if e.Auth != nil && !e.HasSuperuserAuth() {
 		e.Record.Set(FieldAuthor, e.Auth.Id)
 	}
-	if err := refuseHiddenQuestion(e); err != nil {
-		return err
-	}
+	// A new answer or vote on a hidden question is refused by the check
+	// trigger, in the insert itself (CheckCounted): no read here.
 	return e.Next()
 }
 
@@ -79,12 +78,13 @@ func (h *Hooks) CheckUpdateBody(e *core.RecordRequestEvent) error {
 var errHiddenQuestion = validation.Errors{FieldQuestion: validation.NewError(
 	"validation_hidden_question", "This question has been hidden by moderators.")}
 
-// refuseHiddenQuestion refuses a client's new or changed answer or vote on a
-// hidden question: while hidden it is frozen for everyone (withdrawing is
-// still allowed). It is a request check, not a validation hook, so the
-// moderators' own saves and the recount are never refused. A hide committed
-// between this read and the write lets that one write through, as if it had
-// come just before the hide; the counts stay exact either way.
+// refuseHiddenQuestion refuses a client's changed answer or vote on a hidden
+// question: while hidden it is frozen for everyone (withdrawing is still
+// allowed; a new row is refused by the check trigger). It is a request check,
+// not a validation hook, so the moderators' own saves are never refused. A
+// hide committed between this read and the write lets that one write
+// through, as if it had come just before the hide; the counts stay exact
+// either way.
 func refuseHiddenQuestion(e *core.RecordRequestEvent) error {
 	if name := e.Collection.Name; name != Answers && name != Votes {
 		return nil
