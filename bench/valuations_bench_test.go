@@ -73,7 +73,57 @@ func BenchmarkValuationQueries(b *testing.B) {
 		{"broad filter: the full title roll (total counted once per data version)",
 			func(i int) string { return list + fmt.Sprintf("roll=full&page=%d", i%40+1) },
 			func(i int) string { return pb + fmt.Sprintf("filter=%s&page=%d", q("roll='full'"), i%40+1) }, nil},
+		{"suggest: 3–6 letters of a suburb, street or owner, as typed",
+			func(i int) string { return base + "/api/valuations/suggest?q=" + q(v.typed(i)) },
+			func(i int) string {
+				t := v.typed(i)
+				return pb + "perPage=5&skipTotal=1&filter=" + q("address_suburb~'"+t+"' || street~'"+t+"' || first_owner~'"+t+"'")
+			}, valueAtMost(20, "p95 ≤ 20 ms (issue 17)")},
+		{"facets: broad filters (roll, rating category, use, present), counted once per data version",
+			func(i int) string { return base + "/api/valuations/facets?" + broadFilters[i%len(broadFilters)] },
+			func(i int) string { return pb + "perPage=1&filter=" + q(pbBroadFilters[i%len(pbBroadFilters)]) },
+			valueAtMost(50, "p95 ≤ 50 ms (issue 17)")},
+		{"facets: one suburb (each a different suburb)",
+			func(i int) string {
+				return base + "/api/valuations/facets?suburbExact=" + q(v.suburbs[i%len(v.suburbs)])
+			},
+			func(i int) string {
+				return pb + "perPage=1&filter=" + q("address_suburb='"+v.suburbs[i%len(v.suburbs)]+"'")
+			}, nil},
+		{"stats: one suburb and a facet (a different pair each request, computed the first time)",
+			func(i int) string {
+				return base + "/api/valuations/stats?suburbExact=" + q(v.suburbs[i%len(v.suburbs)]) + suburbVariants[i/len(v.suburbs)%len(suburbVariants)]
+			},
+			func(i int) string {
+				return pb + "perPage=500&skipTotal=1&fields=market_value,extent&filter=" +
+					q("address_suburb='"+v.suburbs[i%len(v.suburbs)]+"'"+pbSuburbVariants[i/len(v.suburbs)%len(pbSuburbVariants)])
+			}, nil},
+		{"stats: broad filters, once computed for the data version",
+			func(i int) string { return base + "/api/valuations/stats?" + broadFilters[i%len(broadFilters)] },
+			func(i int) string { return pb + "perPage=1&filter=" + q(pbBroadFilters[i%len(pbBroadFilters)]) }, nil},
 	}
+	// A broad filter's statistics cost most the first time in a data
+	// version: measured once per filter, before anything above asks. The
+	// first also reads the roll's snapshot.
+	var cold []time.Duration
+	for _, f := range coldFilters() {
+		start := time.Now()
+		res, err := client.Get(base + "/api/valuations/stats?" + f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			b.Fatalf("stats?%s: %d", f, res.StatusCode)
+		}
+		cold = append(cold, time.Since(start))
+	}
+	firstStats := cold[0]
+	cold = cold[1:]
+	slices.Sort(cold)
+	b.Logf("stats, broad filter, first request of the data version: first %.0f ms, then p50 %.0f ms, max %.0f ms over %d filters",
+		ms(firstStats), ms(pct(cold, 50)), ms(cold[len(cold)-1]), len(cold))
 	// Latencies pool over the rounds; each round asks for new values.
 	ours, theirs := make([][]time.Duration, len(rows)), make([][]time.Duration, len(rows))
 	var exports, pagings []download
@@ -100,6 +150,11 @@ func BenchmarkValuationQueries(b *testing.B) {
 		exports, pagings = append(exports, export), append(pagings, paged)
 	}
 
+	collector.add(b, row{figure: "Valuation stats, the first broad filter of a data version (reads the roll's snapshot)", value: ms(firstStats), unit: "ms",
+		note: "once per data version (after a scrape)"})
+	collector.add(b, row{figure: "Valuation stats, broad filters, each the first time (from the snapshot)", value: ms(pct(cold, 50)), unit: "ms",
+		note: fmt.Sprintf("median of %d combinations of roll, rating category, use and present; p95 %s ms, max %s ms; later requests are the kept answer",
+			len(cold), num(ms(pct(cold, 95))), num(ms(cold[len(cold)-1])))})
 	for k, r := range rows {
 		slices.Sort(ours[k])
 		slices.Sort(theirs[k])
@@ -132,6 +187,51 @@ func BenchmarkValuationQueries(b *testing.B) {
 }
 
 type queryValues struct{ suburbs, streets, owners []string }
+
+// typed is the i-th search box text: the first 3–6 letters of a suburb, a
+// street word or an owner's surname, lower case.
+func (v queryValues) typed(i int) string {
+	var word string
+	switch i % 3 {
+	case 0:
+		word = v.suburbs[i/3%len(v.suburbs)]
+	case 1:
+		word = v.streets[i/3%len(v.streets)]
+	default:
+		word = v.owners[i/3%len(v.owners)]
+	}
+	n := min(len(word), 3+i%4)
+	return strings.ToLower(word[:n])
+}
+
+// suburbVariants narrow a suburb by a faceted column (pbSuburbVariants in
+// PocketBase's syntax), making new filters of one suburb.
+var (
+	suburbVariants   = []string{"", "&roll=full", "&gone=false", "&ratingCategory=Residential"}
+	pbSuburbVariants = []string{"", " && roll='full'", " && gone_at=''", " && rating_category='Residential'"}
+)
+
+// coldFilters are combinations of broad filters, none asked before.
+func coldFilters() []string {
+	var out []string
+	for _, r := range []string{"", "roll=full&", "roll=sectional&"} {
+		for _, c := range []string{"", "ratingCategory=Vacant%20Land&", "useCode=16&", "useCode=47&"} {
+			for _, g := range []string{"gone=false", "gone=true", ""} {
+				if f := strings.TrimSuffix(r+c+g, "&"); f != "" {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// broadFilters match a large part of the roll; pbBroadFilters are the same
+// in PocketBase's filter syntax.
+var (
+	broadFilters   = []string{"roll=full", "roll=sectional", "ratingCategory=Residential", "useCode=15", "roll=full&ratingCategory=Residential", "gone=false"}
+	pbBroadFilters = []string{"roll='full'", "roll='sectional'", "rating_category='Residential'", "use_code=15", "roll='full' && rating_category='Residential'", "gone_at=''"}
+)
 
 // pickValues reads realistic filter values from the seeded database: suburbs
 // with 500–10,000 properties, street names and owner surnames of ≥ 5

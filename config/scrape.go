@@ -105,3 +105,43 @@ func (s *Scrape) resolve() error {
 func (s *Scrape) Due(t time.Time) bool {
 	return s.Schedule != nil && s.Schedule.IsDue(cron.NewMoment(t.In(s.Zone)))
 }
+
+// nextHorizon bounds the search for the next start: a valid expression
+// fires within four years (29 February), one that never does (31 February)
+// has no next start.
+const nextHorizon = 5 * 366
+
+// Next is the scheduled scrape's first start after t, in Zone, found as the
+// cron job finds it (each wall-clock minute of the zone that the expression
+// matches); false when the schedule is off or never fires.
+func (s *Scrape) Next(t time.Time) (time.Time, bool) {
+	if s.Schedule == nil || s.Zone == nil {
+		return time.Time{}, false
+	}
+	sc := s.Schedule
+	local := t.In(s.Zone)
+	has := func(set map[int]struct{}, v int) bool { _, ok := set[v]; return ok }
+	for d := range nextHorizon {
+		day := time.Date(local.Year(), local.Month(), local.Day()+d, 12, 0, 0, 0, s.Zone)
+		if !has(sc.Months, int(day.Month())) || !has(sc.Days, day.Day()) || !has(sc.DaysOfWeek, int(day.Weekday())) {
+			continue
+		}
+		for h := range 24 {
+			if !has(sc.Hours, h) {
+				continue
+			}
+			for m := range 60 {
+				if !has(sc.Minutes, m) {
+					continue
+				}
+				at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, s.Zone)
+				// A time a daylight-saving jump skips never ticks.
+				if at.Hour() != h || at.Minute() != m || !at.After(t) {
+					continue
+				}
+				return at, true
+			}
+		}
+	}
+	return time.Time{}, false
+}

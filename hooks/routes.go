@@ -25,6 +25,10 @@ const (
 	ValuationsPath    = "/api/valuations"
 	ValuationsCSVPath = "/api/valuations/export"
 	RunsPath          = "/api/valuations/runs"
+	SuggestPath       = "/api/valuations/suggest"
+	FacetsPath        = "/api/valuations/facets"
+	StatsPath         = "/api/valuations/stats"
+	ChangesPath       = "/api/valuations/changes"
 	ValuationPath     = "/api/valuations/{id}"
 	ScrapePath        = "/api/valuations/scrape"
 	StatusPath        = "/api/status"
@@ -76,6 +80,10 @@ func routeTable(h handlers) []group {
 			{http.MethodGet, "", h.valuations.List, nil, true},
 			{http.MethodGet, "/export", h.valuations.Export, nil, true},
 			{http.MethodGet, "/runs", h.valuations.Runs, nil, true},
+			{http.MethodGet, "/suggest", h.valuations.Suggest, nil, true},
+			{http.MethodGet, "/facets", h.valuations.Facets, nil, true},
+			{http.MethodGet, "/stats", h.valuations.Stats, nil, true},
+			{http.MethodGet, "/changes", h.valuations.Changes, nil, true},
 			{http.MethodGet, "/{id}", h.valuations.Property, nil, true},
 			{http.MethodPost, "/scrape", h.scrapes.Start, []*hook.Handler[*core.RequestEvent]{apis.RequireSuperuserAuth()}, true},
 		}},

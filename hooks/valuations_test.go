@@ -71,18 +71,23 @@ func TestValuationFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byRate := []string{"1004", "1001", "1002", "2001", "2002", "1005", "1003"}
+	byRate := []string{"1001", "1002", "2001", "2002", "1005", "1003", "1004"}
 	cases := []struct {
 		name, query string
 		total       int64
 		pins        []string
 	}{
-		{"everything, by rate number (empty first)", "", 7, byRate},
+		{"everything, by rate number (no rate number last)", "", 7, byRate},
 		{"roll", "roll=sectional", 2, []string{"2001", "2002"}},
 		{"rate number exact", "rateNumber=05100037", 1, []string{"1001"}},
 		{"rate number prefix", "rateNumberPrefix=051", 2, []string{"1001", "1002"}},
 		{"shorter prefix spans rolls", "rateNumberPrefix=05", 4, []string{"1001", "1002", "2001", "2002"}},
 		{"suburb ignores case", "suburb=amanzimtoti", 2, []string{"1001", "1002"}},
+		{"suburb is a prefix", "suburb=durban%20n", 2, []string{"2001", "2002"}},
+		{"suburb prefix across suburbs", "suburb=k", 1, []string{"1004"}},
+		{"suburb prefix, nothing starts so", "suburb=ham%20x", 0, nil},
+		{"suburbExact: the whole name, any case", "suburbExact=durban%20north", 2, []string{"2001", "2002"}},
+		{"suburbExact: a prefix is not enough", "suburbExact=DURBAN", 0, nil},
 		{"suburb from the address when the site's entry is empty", "suburb=Hammarsdale", 1, []string{"1005"}},
 		{"scheme", "scheme=ss%201%20hawthorn%20road", 2, []string{"2001", "2002"}},
 		{"use code", "useCode=47", 2, []string{"1005", "1003"}},
@@ -99,7 +104,7 @@ func TestValuationFilters(t *testing.T) {
 		{"market value range, inclusive", "marketValueMin=980000&marketValueMax=1200000", 3, []string{"1002", "2001", "2002"}},
 		{"extent range with decimals", "extentMin=800.5&extentMax=1100", 2, []string{"1002", "1005"}},
 		{"gone", "gone=true", 1, []string{"1005"}},
-		{"present", "gone=false", 6, []string{"1004", "1001", "1002", "2001", "2002", "1003"}},
+		{"present", "gone=false", 6, []string{"1001", "1002", "2001", "2002", "1003", "1004"}},
 		{"changed since a date", "changedSince=2026-11-21", 2, []string{"1001", "1005"}},
 		{"changed since a time with offset", "changedSince=2026-11-22T04:00:00%2B02:00", 2, []string{"1001", "1005"}},
 		{"filters combine", "roll=full&gone=false&marketValueMin=1", 3, []string{"1001", "1002", "1003"}},
@@ -109,7 +114,11 @@ func TestValuationFilters(t *testing.T) {
 		{"sort market value up, no value still last", "sort=marketValue", 7, []string{"1005", "1003", "1002", "2002", "2001", "1001", "1004"}},
 		{"sort extent", "sort=extent", 7, []string{"2002", "2001", "1003", "1002", "1005", "1001", "1004"}},
 		{"sort extent down", "sort=-extent", 7, []string{"1001", "1005", "1002", "1003", "2001", "2002", "1004"}},
-		{"sort rate number down", "sort=-rateNumber", 7, []string{"1003", "1005", "2002", "2001", "1002", "1001", "1004"}},
+		{"sort rate number down, no rate number still last", "sort=-rateNumber", 7, []string{"1003", "1005", "2002", "2001", "1002", "1001", "1004"}},
+		// A page that straddles the rows with a rate number and those without.
+		{"rate number, page across the empty ones", "perPage=4&page=2", 7, []string{"1005", "1003", "1004"}},
+		{"rate number, page of the empty ones only", "perPage=6&page=2", 7, []string{"1004"}},
+		{"rate number, filtered: empty last", "roll=full&gone=false", 4, []string{"1001", "1002", "1003", "1004"}},
 		{"sort address, ties by id", "sort=address", 7, []string{"1003", "1005", "1001", "1002", "2001", "2002", "1004"}},
 		{"sort address down, ties by id down", "sort=-address", 7, []string{"1004", "2002", "2001", "1002", "1001", "1005", "1003"}},
 		{"sort suburb", "sort=suburb", 7, []string{"1001", "1002", "2001", "2002", "1005", "1004", "1003"}},
@@ -266,6 +275,13 @@ func TestValuationRunsAndStatus(t *testing.T) {
 		cfg.Now = apptest.NewClock(apptest.SecondScrape.Add(after)).Now
 		return cfg
 	}
+	scheduled := func(cfg *config.Config, cron, zone string) *config.Config {
+		cfg.Scrape.Cron, cfg.Scrape.TimeZone = cron, zone
+		if err := cfg.Resolve(); err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
 	for _, s := range []tests.ApiScenario{
 		{
 			Name: "runs, newest first, without the lease", Method: http.MethodGet, URL: hooks.RunsPath,
@@ -296,6 +312,22 @@ func TestValuationRunsAndStatus(t *testing.T) {
 				`"status":"degraded","reasons":["the last successful scrape finished 50h ago, over the 36h limit"]`,
 				`"lastSuccessAgeSeconds":179992`,
 			},
+		},
+		{
+			Name: "status names the next scheduled scrape in its zone", Method: http.MethodGet, URL: hooks.StatusPath,
+			ExpectedStatus: 200, TestAppFactory: seededApp(scheduled(at(time.Hour), "0 2 * * *", "Africa/Johannesburg")),
+			// 03:00 UTC on 22 November is 05:00 in Johannesburg: today's 02:00 has passed.
+			ExpectedContent: []string{`"schedule":{"cron":"0 2 * * *","timeZone":"Africa/Johannesburg","next":"2026-11-23T02:00:00+02:00"}`},
+		},
+		{
+			Name: "status: the next start in another zone", Method: http.MethodGet, URL: hooks.StatusPath,
+			ExpectedStatus: 200, TestAppFactory: seededApp(scheduled(at(time.Hour), "30 4 * * 1", "UTC")),
+			ExpectedContent: []string{`"schedule":{"cron":"30 4 * * 1","timeZone":"UTC","next":"2026-11-23T04:30:00Z"}`},
+		},
+		{
+			Name: "status: no schedule when it is off", Method: http.MethodGet, URL: hooks.StatusPath,
+			ExpectedStatus: 200, TestAppFactory: seededApp(scheduled(at(time.Hour), "off", "Africa/Johannesburg")),
+			ExpectedContent: []string{`"schedule":null`},
 		},
 		{
 			Name: "status degraded before any scrape", Method: http.MethodGet, URL: hooks.StatusPath,

@@ -75,6 +75,77 @@ func (a *API) Export(e *core.RequestEvent) error {
 	return nil
 }
 
+// Suggest serves GET /api/valuations/suggest: what a search box's text may
+// name, grouped.
+func (a *API) Suggest(e *core.RequestEvent) error {
+	q, err := request.Query(e, ParseSuggest)
+	if err != nil {
+		return err
+	}
+	v, fresh, err := current(e, a.svc, func(v Version) string { return v.Data })
+	if err != nil || fresh {
+		return err
+	}
+	out, err := a.svc.Suggest(q, v)
+	if err != nil {
+		return e.InternalServerError("Failed to suggest.", err)
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
+// Facets serves GET /api/valuations/facets: a filter's counts by suburb,
+// use, rating category and roll.
+func (a *API) Facets(e *core.RequestEvent) error {
+	q, err := request.Query(e, ParseFacets)
+	if err != nil {
+		return err
+	}
+	v, fresh, err := current(e, a.svc, func(v Version) string { return v.Data })
+	if err != nil || fresh {
+		return err
+	}
+	out, err := a.svc.Facets(q, v)
+	if err != nil {
+		return e.InternalServerError("Failed to count the facets.", err)
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
+// Stats serves GET /api/valuations/stats: a filter's value statistics.
+func (a *API) Stats(e *core.RequestEvent) error {
+	f, err := request.Query(e, ParseStats)
+	if err != nil {
+		return err
+	}
+	v, fresh, err := current(e, a.svc, func(v Version) string { return v.Data })
+	if err != nil || fresh {
+		return err
+	}
+	out, err := a.svc.Stats(f, v)
+	if err != nil {
+		return e.InternalServerError("Failed to compute the statistics.", err)
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
+// Changes serves GET /api/valuations/changes: a filter's value changes
+// since a date.
+func (a *API) Changes(e *core.RequestEvent) error {
+	q, err := request.Query(e, ParseChanges)
+	if err != nil {
+		return err
+	}
+	v, fresh, err := current(e, a.svc, func(v Version) string { return v.Data })
+	if err != nil || fresh {
+		return err
+	}
+	out, err := a.svc.Changes(q, v)
+	if err != nil {
+		return e.InternalServerError("Failed to read the value changes.", err)
+	}
+	return e.JSON(http.StatusOK, out)
+}
+
 // Runs serves GET /api/valuations/runs: the latest scrape runs' figures.
 func (a *API) Runs(e *core.RequestEvent) error {
 	limit, err := request.Query(e, ParseRunLimit)
@@ -126,6 +197,7 @@ func (a *API) Status(e *core.RequestEvent) error {
 	if err != nil {
 		return e.InternalServerError("Failed to read the scrape status.", err)
 	}
+	status.Schedule = scheduleOf(&a.cfg.Scrape, a.cfg.Now())
 	e.Response.Header().Set("Cache-Control", "no-cache")
 	return e.JSON(http.StatusOK, status)
 }

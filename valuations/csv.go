@@ -26,44 +26,58 @@ const csvFlushRows = 2000
 // read and written one at a time, so memory stays flat at any size. flush
 // is called every csvFlushRows rows.
 func (s *Service) Export(w io.Writer, q Query, v Version, flush func()) (int64, error) {
-	if err := s.inYear(&q.Filter, v); err != nil {
+	if err := s.resolve(&q.Filter, v); err != nil {
 		return 0, err
 	}
-	where, params := q.where()
-	rows, err := s.app.DB().NewQuery("SELECT " + columns + " FROM properties p WHERE " + where +
-		" ORDER BY " + q.Sort.orderBy()).Bind(params).Rows()
-	if err != nil {
-		return 0, fmt.Errorf("export valuations: %w", err)
-	}
-	defer rows.Close()
+	q.suburbWalk = q.suburbWalk && q.Sort.Key != "suburb" // the suburb index is the sort's
 	out := csv.NewWriter(w)
 	if err := out.Write(CSVHeader); err != nil {
 		return 0, err
 	}
 	var n int64
 	record := make([]string, len(CSVHeader))
+	for _, part := range q.Sort.parts() {
+		if err := s.exportPart(out, record, &n, q.Filter, part, flush); err != nil {
+			return n, err
+		}
+	}
+	out.Flush()
+	flush()
+	return n, out.Error()
+}
+
+// exportPart writes one sort part's rows, counting them in n.
+func (s *Service) exportPart(out *csv.Writer, record []string, n *int64, f Filter, part sortPart, flush func()) error {
+	where, params := f.listWhere()
+	if part.cond != "" {
+		where += " AND " + f.order(sortPart{orderBy: part.cond})
+	}
+	rows, err := s.app.DB().NewQuery("SELECT " + columns + " FROM properties p WHERE " + where +
+		" ORDER BY " + f.order(part)).Bind(params).Rows()
+	if err != nil {
+		return fmt.Errorf("export valuations: %w", err)
+	}
+	defer rows.Close()
 	for rows.Next() {
 		v, err := scanValuation(rows)
 		if err != nil {
-			return n, fmt.Errorf("read valuation: %w", err)
+			return fmt.Errorf("read valuation: %w", err)
 		}
 		if err := out.Write(v.csvRecord(record)); err != nil {
-			return n, err
+			return err
 		}
-		if n++; n%csvFlushRows == 0 {
+		if *n++; *n%csvFlushRows == 0 {
 			out.Flush()
 			if err := out.Error(); err != nil {
-				return n, err // the client went away
+				return err // the client went away
 			}
 			flush()
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("export valuations: %w", err)
+		return fmt.Errorf("export valuations: %w", err)
 	}
-	out.Flush()
-	flush()
-	return n, out.Error()
+	return nil
 }
 
 func (v Valuation) csvRecord(r []string) []string {

@@ -33,7 +33,8 @@ type Filter struct {
 	Roll             string
 	RateNumber       string
 	RateNumberPrefix string
-	Suburb           string
+	Suburb           string // a prefix, any case
+	SuburbExact      string // a whole name, any case
 	Scheme           string
 	UseCode          *int
 	UseLabel         string
@@ -47,6 +48,13 @@ type Filter struct {
 	ExtentMax        *float64
 	Gone             *bool
 	ChangedSince     string // PocketBase's UTC datetime text, compared as text
+
+	// suburbNames are the names Suburb stands for, once the service has
+	// resolved it (nil: not resolved, the prefix is a range).
+	suburbNames []string
+	// suburbWalk: the prefix holds too many properties to sort; a list
+	// walks the sort's index instead.
+	suburbWalk bool
 }
 
 // Sort is a sort key and direction.
@@ -81,21 +89,29 @@ var (
 	storedLayout = "2006-01-02 15:04:05.000Z"
 )
 
-// filterParams are the parameters of both the list and the export.
+// filterParams are the filters of the list, the export, the facets, the
+// statistics and the changes.
 var filterParams = []string{
-	"year", "roll", "rateNumber", "rateNumberPrefix", "suburb", "scheme", "useCode", "ratingCategory",
+	"year", "roll", "rateNumber", "rateNumberPrefix", "suburb", "suburbExact", "scheme", "useCode", "ratingCategory",
 	"owner", "address", "streetNumber", "marketValueMin", "marketValueMax", "extentMin", "extentMax",
-	"gone", "changedSince", "sort",
+	"gone", "changedSince",
 }
 
 // ParseList reads the list endpoint's parameters.
 func ParseList(values url.Values) (Query, error) {
-	return parse(values, true)
+	return finish(parse(values, true, true, nil))
 }
 
 // ParseExport reads the CSV export's parameters (no pages).
 func ParseExport(values url.Values) (Query, error) {
-	return parse(values, false)
+	return finish(parse(values, true, false, nil))
+}
+
+func finish(q Query, _ map[string]string, errs validation.Errors) (Query, error) {
+	if len(errs) > 0 {
+		return Query{}, &ParseError{Params: errs}
+	}
+	return q, nil
 }
 
 // ValidID reports whether id can be a record id.
@@ -109,14 +125,19 @@ func (e *ParseError) Error() string { return "invalid query parameters: " + e.Pa
 // Unwrap lets the caller name every parameter in its 400.
 func (e *ParseError) Unwrap() error { return e.Params }
 
-func parse(values url.Values, paged bool) (Query, error) {
+// parse reads the filters, the sort when sorted, the page when paged, and
+// hands back the extra parameters' raw values for the caller to check.
+func parse(values url.Values, sorted, paged bool, extra []string) (Query, map[string]string, validation.Errors) {
 	q := Query{Sort: Sort{Key: "rateNumber"}, Page: 1, PerPage: DefaultPerPage}
 	errs := validation.Errors{}
 	bad := func(param, code, message string) { errs[param] = validation.NewError(code, message) }
 
-	allowed := filterParams
+	allowed := append(slices.Clone(filterParams), extra...)
+	if sorted {
+		allowed = append(allowed, "sort")
+	}
 	if paged {
-		allowed = append(slices.Clone(filterParams), "page", "perPage")
+		allowed = append(allowed, "page", "perPage")
 	}
 	get := request.Params(values, allowed, "Unknown parameter (see /api/openapi.yaml for this endpoint's parameters).", errs)
 	text := func(name string, maxLen int) string {
@@ -185,6 +206,7 @@ func parse(values url.Values, paged bool) (Query, error) {
 	q.RateNumber = rateDigits("rateNumber")
 	q.RateNumberPrefix = rateDigits("rateNumberPrefix")
 	q.Suburb = text("suburb", 100)
+	q.SuburbExact = text("suburbExact", 100)
 	q.Scheme = text("scheme", 200)
 	if use := text("useCode", 100); use != "" {
 		if strings.Trim(use, "0123456789") == "" {
@@ -237,10 +259,7 @@ func parse(values url.Values, paged bool) (Query, error) {
 		q.Page = bounded(get, "page", 1, MaxPage, 1, bad)
 		q.PerPage = bounded(get, "perPage", 1, MaxPerPage, DefaultPerPage, bad)
 	}
-	if len(errs) > 0 {
-		return Query{}, &ParseError{Params: errs}
-	}
-	return q, nil
+	return q, get, errs
 }
 
 func bounded(get map[string]string, name string, lo, hi, fallback int, bad func(string, string, string)) int {

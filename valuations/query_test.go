@@ -358,7 +358,7 @@ func TestParseRefuses(t *testing.T) {
 				t.Errorf("%s(%q) = %+v, want a refusal of %q", name, c.query, got, c.param)
 				continue
 			}
-			if got != (Query{}) {
+			if !reflect.DeepEqual(got, Query{}) {
 				t.Errorf("%s(%q) returned %+v with its error", name, c.query, got)
 			}
 			errs := refusals(t, err)

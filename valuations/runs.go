@@ -6,6 +6,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/rollcall/rollcall/config"
 )
 
 // MaxRuns caps the run list.
@@ -61,6 +63,25 @@ type Status struct {
 		Present int64 `json:"present"`
 		Gone    int64 `json:"gone"`
 	} `json:"properties"`
+	// Schedule is the scheduled scrape; nil when it is off.
+	Schedule *Schedule `json:"schedule"`
+}
+
+// Schedule is when the scheduled scrape runs: its expression, zone and next
+// start (RFC 3339, in the zone).
+type Schedule struct {
+	Cron     string `json:"cron"`
+	TimeZone string `json:"timeZone"`
+	Next     string `json:"next"`
+}
+
+// scheduleOf describes s as of now; nil when it is off or never fires.
+func scheduleOf(s *config.Scrape, now time.Time) *Schedule {
+	next, ok := s.Next(now)
+	if !ok {
+		return nil
+	}
+	return &Schedule{Cron: s.Cron, TimeZone: s.TimeZone, Next: next.Format(time.RFC3339)}
 }
 
 // Status reports whether a successful whole-roll scrape of the newest roll

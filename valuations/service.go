@@ -24,6 +24,13 @@ type Service struct {
 	counts   map[string]int64 // data version + filter → total
 	counting singleflight.Group
 	years    yearsCache
+
+	suburbLists, streetLists versioned[[]nameCount]
+	cubes                    versioned[[]cubeRow]
+	facets                   versioned[facetCounts]
+	stats                    versioned[Stats]
+	snapshots                versioned[*snapshot]
+	changes                  versioned[Changes]
 }
 
 // New returns a Service over app.
@@ -77,9 +84,10 @@ func (s *Service) List(q Query, v Version) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	if q.Year == 0 && len(years) > 0 {
-		q.Year = years[0]
+	if err := s.resolve(&q.Filter, v); err != nil {
+		return Page{}, err
 	}
+	q.suburbWalk = q.suburbWalk && q.Sort.Key != "suburb" // the suburb index is the sort's
 	total, err := s.count(q.Filter, v)
 	if err != nil {
 		return Page{}, err
@@ -90,30 +98,71 @@ func (s *Service) List(q Query, v Version) (Page, error) {
 	if offset >= total {
 		return page, nil
 	}
-	where, params := q.where()
-	params["limit"], params["offset"] = q.PerPage, offset
+	parts := q.Sort.parts()
+	limit := int64(q.PerPage)
+	if page.Items, err = s.listPart(page.Items, q.Filter, parts[0], limit, offset); err != nil {
+		return Page{}, err
+	}
+	got := int64(len(page.Items))
+	if len(parts) == 1 || got == limit {
+		return page, nil
+	}
+	// The page reaches past the rows with a value: the rest come from the
+	// rows without one. Where those start is known from this page when it
+	// holds some rows with a value, else from their count (the few
+	// without a value, counted once per data version and filter).
+	skip := int64(0)
+	if got == 0 {
+		empty, err := s.countWhere(q.Filter, parts[1].cond, v)
+		if err != nil {
+			return Page{}, err
+		}
+		skip = max(offset-(total-empty), 0)
+	}
+	if page.Items, err = s.listPart(page.Items, q.Filter, parts[1], limit-got, skip); err != nil {
+		return Page{}, err
+	}
+	return page, nil
+}
+
+// listPart appends one sort part's rows from skip on, at most limit.
+func (s *Service) listPart(items []Valuation, f Filter, part sortPart, limit, skip int64) ([]Valuation, error) {
+	where, params := f.listWhere()
+	if part.cond != "" {
+		where += " AND " + f.order(sortPart{orderBy: part.cond})
+	}
+	params["limit"], params["offset"] = limit, skip
 	rows, err := s.app.DB().NewQuery("SELECT " + columns + " FROM properties p WHERE " + where +
-		" ORDER BY " + q.Sort.orderBy() + " LIMIT {:limit} OFFSET {:offset}").Bind(params).Rows()
+		" ORDER BY " + f.order(part) + " LIMIT {:limit} OFFSET {:offset}").Bind(params).Rows()
 	if err != nil {
-		return Page{}, fmt.Errorf("list valuations: %w", err)
+		return nil, fmt.Errorf("list valuations: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		item, err := scanValuation(rows)
 		if err != nil {
-			return Page{}, fmt.Errorf("read valuation: %w", err)
+			return nil, fmt.Errorf("read valuation: %w", err)
 		}
-		page.Items = append(page.Items, item)
+		items = append(items, item)
 	}
 	if err := rows.Err(); err != nil {
-		return Page{}, fmt.Errorf("list valuations: %w", err)
+		return nil, fmt.Errorf("list valuations: %w", err)
 	}
-	return page, nil
+	return items, nil
 }
 
 func (s *Service) count(f Filter, v Version) (int64, error) {
+	return s.countWhere(f, "", v)
+}
+
+// countWhere counts the rows of f that also match cond (a fixed fragment
+// of sql.go), once per data version.
+func (s *Service) countWhere(f Filter, cond string, v Version) (int64, error) {
 	where, params := f.where()
-	key := v.Data + "\x01" + f.key()
+	if cond != "" {
+		where += " AND " + cond
+	}
+	key := v.Data + "\x01" + f.key() + "\x02" + cond
 	s.mu.Lock()
 	n, ok := s.counts[key]
 	s.mu.Unlock()

@@ -9,7 +9,14 @@ import (
 
 // where is a filter as SQL over properties aliased p. Every value is a bound
 // {:param}; only fixed fragments of this file become SQL text.
-func (f Filter) where() (string, dbx.Params) {
+func (f Filter) where() (string, dbx.Params) { return f.conditions(false) }
+
+// listWhere is where for reading rows in a sort's order: a wide suburb
+// prefix is then checked row by row (unary +) while the sort's index is
+// walked, instead of reading all its suburbs and sorting them.
+func (f Filter) listWhere() (string, dbx.Params) { return f.conditions(f.suburbWalk) }
+
+func (f Filter) conditions(walk bool) (string, dbx.Params) {
 	var conds []string
 	params := dbx.Params{}
 	add := func(cond string, value any) {
@@ -32,8 +39,31 @@ func (f Filter) where() (string, dbx.Params) {
 		add("p.rate_number >= {:v}", f.RateNumberPrefix)
 		add("p.rate_number < {:v}", f.RateNumberPrefix+":")
 	}
-	if f.Suburb != "" {
-		add("p.address_suburb = {:v} COLLATE NOCASE", f.Suburb)
+	switch {
+	case f.suburbNames != nil && len(f.suburbNames) == 0:
+		conds = append(conds, "0 = 1") // no suburb starts so
+	case len(f.suburbNames) == 1:
+		add("p.address_suburb = {:v} COLLATE NOCASE", f.suburbNames[0])
+	case len(f.suburbNames) > 1:
+		var in []string
+		for _, name := range f.suburbNames {
+			in = append(in, "{:f"+strconv.Itoa(len(params))+"}")
+			params["f"+strconv.Itoa(len(params))] = name
+		}
+		conds = append(conds, "p.address_suburb COLLATE NOCASE IN ("+strings.Join(in, ", ")+")")
+	case f.Suburb != "":
+		// A prefix in any case, as a range of the NOCASE index: NOCASE
+		// folds ASCII letters only, so the folded prefix followed by 0xff
+		// (a byte no UTF-8 text holds) bounds every name it starts.
+		lo, col := asciiLower(f.Suburb), "p.address_suburb"
+		if walk {
+			col = "+" + col
+		}
+		add(col+" >= {:v} COLLATE NOCASE", lo)
+		add(col+" < {:v} COLLATE NOCASE", lo+"\xff")
+	}
+	if f.SuburbExact != "" {
+		add("p.address_suburb = {:v} COLLATE NOCASE", f.SuburbExact)
 	}
 	if f.Scheme != "" {
 		add("p.scheme = {:v} COLLATE NOCASE", f.Scheme)
@@ -110,6 +140,16 @@ func toText(v any) string {
 	return "?"
 }
 
+// asciiLower folds A–Z as SQLite's NOCASE does, and nothing else.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
 // orderBy sorts by the key with rows lacking a value last in both
 // directions, then by id in the same direction (deterministic pages).
 func (s Sort) orderBy() string {
@@ -118,4 +158,40 @@ func (s Sort) orderBy() string {
 		dir = " DESC"
 	}
 	return "p." + sortColumns[s.Key] + dir + " NULLS LAST, p.id" + dir
+}
+
+// textSortColumns are the sort keys whose column is text, never NULL
+// (PocketBase's text columns are NOT NULL, empty by default): an empty
+// value sorts first ascending, so NULLS LAST cannot move it.
+var textSortColumns = map[string]bool{"rateNumber": true, "address": true, "suburb": true}
+
+// sortPart is one run of a sorted list: the rows matching cond (besides the
+// filter), in the order orderBy.
+type sortPart struct{ cond, orderBy string }
+
+// parts splits a sort into index walks read one after the other. An
+// ascending text sort is two: the rows with a value, in order, then the
+// rows without one, by id (one index range each); descending, an empty
+// value already comes last. Every other sort is one part.
+func (s Sort) parts() []sortPart {
+	if !textSortColumns[s.Key] || s.Desc {
+		return []sortPart{{"", s.orderBy()}}
+	}
+	// In the sort's collation, so the first part is a range of its index.
+	col := "p." + sortColumns[s.Key]
+	return []sortPart{
+		{col + " > ''", col + " ASC, p.id ASC"},
+		{col + " = ''", "p.id ASC"},
+	}
+}
+
+// order is part's ORDER BY (or condition) for f. Rows of a few small
+// suburbs (an IN list) are read from the suburb index and sorted: the unary
+// + keeps the planner from walking the sort's index across the whole roll
+// for them, which it prefers when the list is long.
+func (f Filter) order(part sortPart) string {
+	if len(f.suburbNames) > 1 {
+		return "+" + part.orderBy
+	}
+	return part.orderBy
 }

@@ -69,7 +69,10 @@ func TestWhere(t *testing.T) {
 		{"rateNumber=05100037", "p.rate_number = {:f0}", map[string]string{"f0": "05100037"}},
 		// A prefix is a range up to the next prefix (':' follows '9').
 		{"rateNumberPrefix=051", "p.rate_number >= {:f0} AND p.rate_number < {:f1}", map[string]string{"f0": "051", "f1": "051:"}},
-		{"suburb=amanzimtoti", "p.address_suburb = {:f0} COLLATE NOCASE", map[string]string{"f0": "amanzimtoti"}},
+		// A prefix, any case: a range of the NOCASE index from the folded prefix.
+		{"suburb=Amanzim", "p.address_suburb >= {:f0} COLLATE NOCASE AND p.address_suburb < {:f1} COLLATE NOCASE",
+			map[string]string{"f0": "amanzim", "f1": "amanzim\xff"}},
+		{"suburbExact=amanzimtoti", "p.address_suburb = {:f0} COLLATE NOCASE", map[string]string{"f0": "amanzimtoti"}},
 		{"scheme=SS%201", "p.scheme = {:f0} COLLATE NOCASE", map[string]string{"f0": "SS 1"}},
 		{"useCode=047", "p.use_code = {:f0}", map[string]string{"f0": "47"}},
 		{"useCode=vacant%20land", "p.use_label = {:f0} COLLATE NOCASE", map[string]string{"f0": "vacant land"}},
@@ -102,15 +105,15 @@ func TestWhere(t *testing.T) {
 
 // With every filter set, each is a condition and each placeholder is bound exactly once.
 func TestWhereAllFilters(t *testing.T) {
-	q := mustParse(t, "roll=full&rateNumber=05100037&rateNumberPrefix=051&suburb=A&scheme=S&useCode=15&ratingCategory=R"+
+	q := mustParse(t, "roll=full&rateNumber=05100037&rateNumberPrefix=051&suburb=A&suburbExact=A&scheme=S&useCode=15&ratingCategory=R"+
 		"&owner=own&address=add&streetNumber=26&marketValueMin=1&marketValueMax=2&extentMin=1.5&extentMax=2.5"+
 		"&gone=true&changedSince=2026-11-01")
 	q.UseLabel = "label" // parse sets a code or a label; where takes both
 	sql, params := q.where()
 	conds := strings.Split(sql, " AND ")
-	// 16 filters and a label, the prefix taking two conditions.
-	if len(conds) != 18 || len(params) != 17 {
-		t.Errorf("%d conditions and %d values, want 18 and 17: %s", len(conds), len(params), sql)
+	// 17 filters and a label, the rate-number and suburb prefixes taking two conditions each.
+	if len(conds) != 20 || len(params) != 19 {
+		t.Errorf("%d conditions and %d values, want 20 and 19: %s", len(conds), len(params), sql)
 	}
 	checkPlaceholders(t, "all filters", sql, params)
 	for _, col := range []string{"roll", "rate_number", "address_suburb", "scheme", "use_code", "use_label", "rating_category",
@@ -127,7 +130,7 @@ func TestWhereNeverSplicesValues(t *testing.T) {
 		`AMANZIMTOTI' OR '1'='1`, `x"; DROP TABLE properties; --`, `NAIDOO OR GOVENDER`, `" OR ""="`,
 		`{:f1}`, `abc*`, `NEAR(abc def)`, `owner : x`, `1' --`,
 	}
-	free := []string{"suburb", "scheme", "useCode", "ratingCategory", "owner", "address", "streetNumber"}
+	free := []string{"suburb", "suburbExact", "scheme", "useCode", "ratingCategory", "owner", "address", "streetNumber"}
 	for _, param := range free {
 		for _, v := range hostile {
 			if param == "streetNumber" && len(v) > 20 {
@@ -138,11 +141,15 @@ func TestWhereNeverSplicesValues(t *testing.T) {
 				t.Fatalf("%s=%q: %v", param, v, err)
 			}
 			sql, params := q.where()
-			if strings.Contains(sql, v) || strings.ContainsAny(sql, `"';-*`) {
+			// Our own placeholders aside ({:f1} is one of the hostile values).
+			if strings.Contains(placeholder.ReplaceAllString(sql, "{}"), v) || strings.ContainsAny(sql, `"';-*`) {
 				t.Errorf("%s=%q reached the SQL text: %s", param, v, sql)
 			}
 			checkPlaceholders(t, param+"="+v, sql, params)
 			want := v
+			if param == "suburb" {
+				want = asciiLower(v)
+			}
 			if param == "owner" || param == "address" {
 				want = param + ` : "` + strings.ReplaceAll(v, `"`, `""`) + `"`
 			}
@@ -176,11 +183,29 @@ func TestOrderBy(t *testing.T) {
 	}
 }
 
+// An ascending text sort reads the rows with a value, in order, then the
+// empty ones by id; every other sort is one ORDER BY.
+func TestSortParts(t *testing.T) {
+	for raw, want := range map[string][]sortPart{
+		"":             {{"p.rate_number > ''", "p.rate_number ASC, p.id ASC"}, {"p.rate_number = ''", "p.id ASC"}},
+		"sort=address": {{"p.address > ''", "p.address ASC, p.id ASC"}, {"p.address = ''", "p.id ASC"}},
+		"sort=suburb": {{"p.address_suburb COLLATE NOCASE > ''", "p.address_suburb COLLATE NOCASE ASC, p.id ASC"},
+			{"p.address_suburb COLLATE NOCASE = ''", "p.id ASC"}},
+		"sort=-rateNumber": {{"", "p.rate_number DESC NULLS LAST, p.id DESC"}},
+		"sort=marketValue": {{"", "p.market_value ASC NULLS LAST, p.id ASC"}},
+		"sort=-updated":    {{"", "p.updated DESC NULLS LAST, p.id DESC"}},
+	} {
+		if got := mustParse(t, raw).Sort.parts(); !slices.Equal(got, want) {
+			t.Errorf("%q: parts %v, want %v", raw, got, want)
+		}
+	}
+}
+
 // The count cache's key tells filters apart and gives equal filters the same key.
 func TestFilterKey(t *testing.T) {
 	distinct := []string{
 		"", "roll=full", "roll=sectional", "marketValueMin=1", "marketValueMax=1", "extentMin=1", "extentMax=1",
-		"owner=abc", "address=abc", "suburb=abc", "scheme=abc", "ratingCategory=abc", "useCode=abc", "useCode=1",
+		"owner=abc", "address=abc", "suburb=abc", "suburbExact=abc", "scheme=abc", "ratingCategory=abc", "useCode=abc", "useCode=1",
 		"streetNumber=1", "rateNumber=1", "rateNumberPrefix=1", "gone=true", "gone=false",
 		"changedSince=2026-11-01", "changedSince=2026-11-02", "suburb=a&scheme=b", "suburb=b&scheme=a",
 	}
@@ -274,7 +299,11 @@ func TestBuiltSQLOnDatabase(t *testing.T) {
 		{"rateNumberPrefix=9", []string{"1003"}},
 		{"suburb=amanzimtoti", []string{"1001", "1002"}},
 		{"suburb=Durban%20North", []string{"2001", "2002"}},
-		{"suburb=AMANZIM", nil}, // whole names only
+		{"suburb=AMANZIM", []string{"1001", "1002"}}, // a prefix
+		{"suburb=durban%20n", []string{"2001", "2002"}},
+		{"suburb=amanzimtotix", nil},
+		{"suburbExact=AMANZIM", nil}, // whole names only
+		{"suburbExact=amanzimtoti", []string{"1001", "1002"}},
 		{"scheme=ss%201%20hawthorn%20road", []string{"2001", "2002"}},
 		{"useCode=47", []string{"1003", "1005"}},
 		{"useCode=0", nil},
@@ -341,26 +370,43 @@ func TestBuiltSQLOnDatabase(t *testing.T) {
 	}
 
 	// Each sort orders the whole roll by its value in its direction, rows
-	// without a value last either way, ties by id in the same direction.
+	// without a value (NULL or empty text) last either way, ties by id in
+	// the same direction.
+	type row struct {
+		id, pin string
+		value   any
+	}
+	sorted := func(q Query) []row {
+		var got []row
+		for _, part := range q.Sort.parts() {
+			where := "1=1"
+			if part.cond != "" {
+				where = part.cond
+			}
+			rows, err := app.DB().NewQuery("SELECT p.id, p.pin, " + sortValue[q.Sort.Key] + " FROM properties p WHERE " + where + " ORDER BY " + part.orderBy).Rows()
+			if err != nil {
+				t.Fatalf("sort=%v: %v", q.Sort, err)
+			}
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.pin, &r.value); err != nil {
+					t.Fatal(err)
+				}
+				if b, ok := r.value.([]byte); ok {
+					r.value = string(b)
+				}
+				if r.value == "" {
+					r.value = nil
+				}
+				got = append(got, r)
+			}
+			rows.Close()
+		}
+		return got
+	}
 	for _, s := range sorts[1:] {
 		q := mustParse(t, "sort="+s)
-		rows, err := app.DB().NewQuery("SELECT p.id, p.pin, " + sortValue[q.Sort.Key] + " FROM properties p ORDER BY " + q.Sort.orderBy()).Rows()
-		if err != nil {
-			t.Fatalf("sort=%s: %v", s, err)
-		}
-		type row struct {
-			id, pin string
-			value   any
-		}
-		var got []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.pin, &r.value); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, r)
-		}
-		rows.Close()
+		got := sorted(q)
 		if len(got) != len(all) {
 			t.Fatalf("sort=%s: %d rows, want %d", s, len(got), len(all))
 		}
@@ -399,11 +445,13 @@ func TestBuiltSQLOnDatabase(t *testing.T) {
 		{"-marketValue", "1001", "1004"},
 		{"extent", "2002", "1004"},
 		{"-extent", "1001", "1004"},
+		// 1004 has no rate number: last both ways.
+		{"rateNumber", "1001", "1004"},
+		{"-rateNumber", "1003", "1004"},
 	} {
 		var pins []string
-		q := mustParse(t, "sort="+c.sort)
-		if err := app.DB().NewQuery("SELECT p.pin FROM properties p ORDER BY " + q.Sort.orderBy()).Column(&pins); err != nil {
-			t.Fatal(err)
+		for _, r := range sorted(mustParse(t, "sort="+c.sort)) {
+			pins = append(pins, r.pin)
 		}
 		if pins[0] != c.first || pins[len(pins)-1] != c.last {
 			t.Errorf("sort=%s: %v, want %s first and %s last", c.sort, pins, c.first, c.last)
@@ -423,6 +471,40 @@ func TestBuiltSQLOnDatabase(t *testing.T) {
 		}
 		if !slices.Equal(ids, want) {
 			t.Errorf("sort=%s: equal addresses in id order %v, want %v", s, ids, want)
+		}
+	}
+}
+
+// A resolved suburb prefix is the names it stands for: none matches no row,
+// one is the whole name, several an IN list, all in NOCASE; unresolved it
+// stays a range.
+func TestWhereResolvedSuburb(t *testing.T) {
+	app := apptest.NewEmpty(t)
+	if _, err := apptest.SeedValuations(app); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		names []string
+		sql   string
+		pins  []string
+	}{
+		{[]string{}, "0 = 1", nil},
+		{[]string{"amanzimtoti"}, "p.address_suburb = {:f0} COLLATE NOCASE", []string{"1001", "1002"}},
+		{[]string{"AMANZIMTOTI", "durban north"}, "p.address_suburb COLLATE NOCASE IN ({:f0}, {:f1})", []string{"1001", "1002", "2001", "2002"}},
+	}
+	for _, c := range cases {
+		f := Filter{Suburb: "x", suburbNames: c.names}
+		sql, params := f.where()
+		if sql != c.sql {
+			t.Errorf("%v: %s, want %s", c.names, sql, c.sql)
+		}
+		checkPlaceholders(t, sql, sql, params)
+		var pins []string
+		if err := app.DB().NewQuery("SELECT p.pin FROM properties p WHERE " + sql + " ORDER BY p.pin").Bind(params).Column(&pins); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(pins, c.pins) {
+			t.Errorf("%v: PINs %v, want %v", c.names, pins, c.pins)
 		}
 	}
 }

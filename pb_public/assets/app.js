@@ -9,6 +9,7 @@ import { signInView, signUpView, forgotView, resetView, verifyView } from "./vie
 import { accountView, confirmEmailView } from "./views/account.js";
 import { valuationsView } from "./views/valuations.js";
 import { valuationView } from "./views/valuations-property.js";
+import { valuationsSuburbView } from "./views/valuations-suburb.js";
 import { notFoundView } from "./views/soon.js";
 import { moderationView } from "./views/moderation.js";
 import { questionsView } from "./views/questions.js";
@@ -33,6 +34,7 @@ const routes = [
   [/^\/moderation$/, () => moderationView(), "moderation"],
   [/^\/valuations$/, () => valuationsView(), "valuations"],
   [/^\/valuations\/([a-z0-9]+)$/, (m) => valuationView(m[1]), "valuations"],
+  [/^\/valuations\/suburbs\/([^/]+)$/, (m) => valuationsSuburbView(m[1]), "valuations"],
 ];
 
 // known says whether path is one of the app's own pages. Other paths on

@@ -50,3 +50,32 @@ export function useText(v) {
 }
 
 export const rollNames = { full: "Full title", sectional: "Sectional title" };
+
+// streetPart is the address without its suburb ("4 METCALF TERRACE" of
+// "4 METCALF TERRACE, PHOENIX"): the table has a suburb column. The site
+// writes a missing street part as "" or "UNKNOWN" (", INANDA NU").
+export function streetPart(v) {
+  let a = String(v.address || "").trim();
+  const suburb = String(v.addressSuburb || "").trim();
+  if (suburb && a.toUpperCase().endsWith(`, ${suburb.toUpperCase()}`)) a = a.slice(0, a.length - suburb.length - 2);
+  else if (a.startsWith(",")) a = "";
+  a = a.replace(/,\s*$/, "").trim();
+  return /^unknown$/i.test(a) ? "" : a;
+}
+
+// propertyTitle names a property: its street address with the suburb, or
+// (street-less) its legal description, never ", MERRIVALE RIDGE".
+export function propertyTitle(v) {
+  const street = streetPart(v);
+  const suburb = v.addressSuburb || v.suburb || "";
+  if (street) return suburb ? `${street}, ${suburb}` : street;
+  if (v.legalDescription) return v.legalDescription;
+  if (v.rateNumber) return `Rate number ${v.rateNumber}${suburb ? `, ${suburb}` : ""}`;
+  return suburb ? `A property in ${suburb}` : "A property";
+}
+
+// percent writes +24 % or −3.5 % (a true minus sign).
+export function percent(n) {
+  const v = Math.round(n * 10) / 10;
+  return `${v > 0 ? "+" : v < 0 ? "−" : "±"}${group(Math.abs(v))}${space}%`;
+}

@@ -4,13 +4,14 @@
 // parameters the API documents (it refuses unknown ones), empty ones left out.
 
 export const perPage = 50;
+export const perPageChoices = [25, 50, 100, 200];
 export const defaultSort = "rateNumber";
 
 // The filters, in the form's order; name is the API's parameter. more:
 // under "More filters". kind: "rands" and "extent" accept "1 000 000" or
 // "R1,000,000"; "digits" are rate numbers; "date" is a date picker.
 export const filters = [
-  { name: "suburb", label: "Suburb", hint: "Whole name, e.g. AMANZIMTOTI" },
+  { name: "suburb", label: "Suburb", hint: "Start of the name, e.g. PINE" },
   { name: "address", label: "Address contains", hint: "At least 3 characters" },
   { name: "owner", label: "Owner's name contains", hint: "At least 3 characters" },
   { name: "rateNumber", label: "Rate number", hint: "Exact, e.g. 05100037", kind: "digits" },
@@ -33,7 +34,28 @@ export const rolls = [["", "Both rolls"], ["full", "Full title"], ["sectional", 
 export const goneChoices = [["", "On the roll", "false"], ["true", "Gone from the roll", "true"], ["all", "Both", null]];
 
 // year: the roll year (the API shows the newest when it is absent).
-const names = [...filters.map((f) => f.name), "roll", "year"];
+// suburbExact: one suburb by its whole name (the suburb pages' links).
+const names = [...filters.map((f) => f.name), "suburbExact", "roll", "year"];
+
+// labels names every parameter as the page labels it, for messages.
+export const labels = {
+  ...Object.fromEntries(filters.map((f) => [f.name, f.label])),
+  roll: "Roll", year: "Roll year", gone: "Show", sort: "Sort", page: "Page", perPage: "Rows per page",
+  q: "Search", suburbExact: "Suburb", since: "Changed since", size: "Facet size",
+};
+
+// pageMessage is the API's message about one parameter in the page's
+// words: the parameters it names become the labels the user sees.
+export function pageMessage(field, detail) {
+  const code = detail?.code || "";
+  if (code === "validation_min_greater_than_max") {
+    const max = field.replace(/Min$/, "Max");
+    return `“${labels[field] || field}” is above “${labels[max] || max}”.`;
+  }
+  let text = String(detail?.message || "This isn't accepted — check it and try again.");
+  text = text.replace(/\b[a-z][A-Za-z]+\b/g, (word) => (labels[word] && /[A-Z]/.test(word) ? `“${labels[word]}”` : word));
+  return text;
+}
 
 // readQuery takes the page's search string to a query object.
 export function readQuery(search) {
@@ -47,6 +69,13 @@ export function readQuery(search) {
   q.gone = goneChoices.some(([value]) => value === gone) ? gone : "";
   q.sort = (p.get("sort") || "").trim();
   q.page = (p.get("page") || "").trim();
+  const size = (p.get("perPage") || "").trim();
+  q.perPage = perPageChoices.includes(Number(size)) ? size : "";
+  // since: the date the changes section counts from (not a list filter).
+  const since = (p.get("since") || "").trim();
+  if (since) q.since = since;
+  // facets=all: every facet shows up to 50 values, not the top ten.
+  if (p.get("facets") === "all") q.facets = "all";
   return q;
 }
 
@@ -57,6 +86,9 @@ export function search(q) {
   if (q.gone) p.set("gone", q.gone);
   if (q.sort && q.sort !== defaultSort) p.set("sort", q.sort);
   if (q.page && q.page !== "1") p.set("page", q.page);
+  if (q.perPage && q.perPage !== String(perPage)) p.set("perPage", q.perPage);
+  if (q.since) p.set("since", q.since);
+  if (q.facets) p.set("facets", q.facets);
   const s = p.toString();
   return s ? `?${s}` : "";
 }
@@ -70,9 +102,26 @@ export function apiParams(q, paged) {
   if (q.sort) p.set("sort", q.sort);
   if (paged) {
     if (q.page && q.page !== "1") p.set("page", q.page);
-    p.set("perPage", String(perPage));
+    p.set("perPage", q.perPage || String(perPage));
   }
   return p;
+}
+
+// filterParams is the search's filters alone (no sort, page or size): what
+// the facets, statistics and changes take.
+export function filterParams(q) {
+  const p = apiParams(q, false);
+  p.delete("sort");
+  return p;
+}
+
+// activeFilters lists the set filters as [name, label, value] for the
+// chips above the results (year and "Show" have their own controls).
+export function activeFilters(q) {
+  const out = filters.filter((f) => q[f.name]).map((f) => [f.name, f.label, q[f.name]]);
+  if (q.suburbExact) out.push(["suburbExact", "Suburb (whole name)", q.suburbExact]);
+  if (q.roll) out.push(["roll", "Roll", rolls.find(([v]) => v === q.roll)?.[1] || q.roll]);
+  return out;
 }
 
 // sortOf splits "-marketValue" into its key and direction.
