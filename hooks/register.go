@@ -29,6 +29,7 @@ import (
 const (
 	RolloverJobID = "rollcall_day_rollover"
 	ScrapeJobID   = trigger.JobID
+	WarmJobID     = "rollcall_valuations_warm"
 )
 
 // Register binds everything to app; public is the site (pb_public). main
@@ -88,6 +89,14 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		// day whose daylight-saving jump skips midnight).
 		se.App.Cron().MustAdd(RolloverJobID, "* * * * *", func() { h.questions.ExpireBonuses(se.App) })
 		se.App.Cron().MustAdd(ScrapeJobID, "* * * * *", h.scrapes.Scheduled)
+		// The first finder requests after a scrape would read the year for
+		// seconds: read it once the data has settled.
+		warmer := h.valuations.Warmer()
+		se.App.Cron().MustAdd(WarmJobID, "* * * * *", func() {
+			if _, err := warmer.Tick(); err != nil {
+				se.App.Logger().Warn("warming the valuation finder failed", "error", err)
+			}
+		})
 
 		// 4. PocketBase starts listening, then the banner.
 		return serveWithBanner(se, cfg)

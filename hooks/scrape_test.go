@@ -181,3 +181,23 @@ func TestScheduledScrapeRunsInItsOwnZone(t *testing.T) {
 		t.Fatal("the scheduled run did not end ok")
 	}
 }
+
+// The finder's warm-up runs as a cron job beside the scrape's (what it
+// warms, and when, is tested in valuations/warm_test.go).
+func TestValuationWarmUpIsScheduled(t *testing.T) {
+	cfg, _ := clockConfig(t, "UTC", time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC))
+	app := fixture.NewApp(t, cfg)
+	defer app.Cleanup()
+	apptest.Serve(t, app)
+	for _, j := range app.Cron().Jobs() {
+		if j.Id() == "rollcall_valuations_warm" {
+			if j.Expression() != "* * * * *" {
+				t.Errorf("warm-up runs at %q, want every minute", j.Expression())
+			}
+			j.Run() // an empty roll: nothing to warm, no error
+			j.Run()
+			return
+		}
+	}
+	t.Fatal("no valuation warm-up job")
+}
