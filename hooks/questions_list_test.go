@@ -138,11 +138,7 @@ func TestQuestionList(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		s.TestAppFactory = factory
-		if s.ExpectedStatus == 400 { // the request breaks the document on purpose
-			s = checker.ResponseScenario(s)
-		} else {
-			s = checker.Scenario(s)
-		}
+		s = checker.ByStatus(s)
 		s.Test(t)
 	}
 }
@@ -195,11 +191,7 @@ func TestProfile(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		s.TestAppFactory = factory
-		if s.ExpectedStatus == 400 { // the request breaks the document on purpose
-			s = checker.ResponseScenario(s)
-		} else {
-			s = checker.Scenario(s)
-		}
+		s = checker.ByStatus(s)
 		s.Test(t)
 	}
 }

@@ -31,11 +31,7 @@ func findScenarios(t *testing.T, scenarios []tests.ApiScenario) {
 	for _, s := range scenarios {
 		s.Method = http.MethodGet
 		s.TestAppFactory = seededApp(nil)
-		if s.ExpectedStatus == 400 {
-			s = checker.ResponseScenario(s)
-		} else {
-			s = checker.Scenario(s)
-		}
+		s = checker.ByStatus(s)
 		s.Test(t)
 	}
 }

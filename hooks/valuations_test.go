@@ -254,11 +254,7 @@ func TestValuationDetail(t *testing.T) {
 		},
 	} {
 		s.TestAppFactory = seededApp(nil)
-		if s.ExpectedStatus == 400 {
-			s = checker.ResponseScenario(s)
-		} else {
-			s = checker.Scenario(s)
-		}
+		s = checker.ByStatus(s)
 		s.Test(t)
 	}
 }

@@ -16,25 +16,7 @@ import (
 func TestCounterTriggersMigration(t *testing.T) {
 	app := apptest.NewEmpty(t)
 	db := app.DB()
-	var created []string
-	if err := db.NewQuery("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rollcall\\_%' ESCAPE '\\' ORDER BY name").Column(&created); err != nil {
-		t.Fatal(err)
-	}
-	norm := func(s string) string {
-		return strings.Join(strings.Fields(strings.Replace(s, "IF NOT EXISTS ", "", 1)), " ")
-	}
-	want := map[string]bool{}
-	for _, s := range questions.CounterTriggers() {
-		want[norm(s)] = true
-	}
-	if len(created) != len(want) {
-		t.Fatalf("%d triggers, want %d", len(created), len(want))
-	}
-	for _, s := range created {
-		if !want[norm(s)] {
-			t.Errorf("the migration's trigger differs from questions' copy:\n%s", s)
-		}
-	}
+	sameTriggers(t, db, `rollcall\_%`, questions.CounterTriggers())
 
 	reverted := false
 	for _, m := range core.AppMigrations.Items() {

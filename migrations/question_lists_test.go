@@ -23,25 +23,7 @@ func TestQuestionSearchMigration(t *testing.T) {
 	defer app.Cleanup()
 	db := app.DB()
 
-	var created []string
-	if err := db.NewQuery("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'questions_search_%' ORDER BY name").Column(&created); err != nil {
-		t.Fatal(err)
-	}
-	norm := func(s string) string {
-		return strings.Join(strings.Fields(strings.Replace(s, "IF NOT EXISTS ", "", 1)), " ")
-	}
-	want := map[string]bool{}
-	for _, s := range questions.SearchTriggers() {
-		want[norm(s)] = true
-	}
-	if len(created) != len(want) {
-		t.Fatalf("%d triggers, want %d", len(created), len(want))
-	}
-	for _, s := range created {
-		if !want[norm(s)] {
-			t.Errorf("the migration's trigger differs from questions' copy:\n%s", s)
-		}
-	}
+	sameTriggers(t, db, "questions_search_%", questions.SearchTriggers())
 
 	// An install from before: no index, questions already stored.
 	for _, q := range []string{
@@ -70,5 +52,32 @@ func TestQuestionSearchMigration(t *testing.T) {
 	var n int
 	if err := db.NewQuery("SELECT count(*) FROM questions_search").Row(&n); err != nil || n != 1 {
 		t.Errorf("index holds %d rows (%v), want bob's shown question only", n, err)
+	}
+}
+
+// sameTriggers fails unless the triggers named like pattern (a LIKE with
+// \ as escape) are exactly want, whitespace and IF NOT EXISTS aside: a
+// start-up repair's copy of a migration's triggers must be the migration's.
+func sameTriggers(t *testing.T, db dbx.Builder, pattern string, want []string) {
+	t.Helper()
+	var created []string
+	if err := db.NewQuery("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE {:p} ESCAPE '\\' ORDER BY name").
+		Bind(dbx.Params{"p": pattern}).Column(&created); err != nil {
+		t.Fatal(err)
+	}
+	norm := func(s string) string {
+		return strings.Join(strings.Fields(strings.Replace(s, "IF NOT EXISTS ", "", 1)), " ")
+	}
+	wanted := map[string]bool{}
+	for _, s := range want {
+		wanted[norm(s)] = true
+	}
+	if len(created) != len(wanted) {
+		t.Fatalf("%d triggers like %s, want %d", len(created), pattern, len(wanted))
+	}
+	for _, s := range created {
+		if !wanted[norm(s)] {
+			t.Errorf("the migration's trigger differs from the repair's copy:\n%s", s)
+		}
 	}
 }

@@ -94,6 +94,12 @@ func (c *Checker) ResponseScenario(s tests.ApiScenario) tests.ApiScenario {
 	return c.scenario(s, true)
 }
 
+// ByStatus is ResponseScenario for a scenario expecting 400 (its request
+// breaks the document on purpose) and Scenario for any other.
+func (c *Checker) ByStatus(s tests.ApiScenario) tests.ApiScenario {
+	return c.scenario(s, s.ExpectedStatus == http.StatusBadRequest)
+}
+
 func (c *Checker) scenario(s tests.ApiScenario, responseOnly bool) tests.ApiScenario {
 	after := s.AfterTestFunc
 	s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
