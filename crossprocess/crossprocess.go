@@ -79,34 +79,30 @@ func startWatcher(dir string, onChange func()) (*fsnotify.Watcher, error) {
 // changed: a write made behind PocketBase's back shows within it.
 const PollEvery = 250 * time.Millisecond
 
-// WatchDatabase calls onChange whenever a commit by any other connection —
-// this server's own writes, a CLI command, or SQL run in another tool on the
-// data file — changes db, until the returned watcher is closed. It holds one
-// connection of db's pool and polls `PRAGMA data_version` on it, which
-// SQLite changes for every commit made through another connection (one
-// read of the shared WAL index: no query of the tables).
+// WatchDatabase calls onChange whenever another process commits to db's
+// database — a CLI command, or SQL run in another tool on the data file —
+// until the returned watcher is closed. db must be the one-connection pool
+// every write of this process goes through (PocketBase's NonconcurrentDB):
+// SQLite changes `PRAGMA data_version` on a connection for commits made
+// through any other connection only, so this process's own writes never
+// call onChange. Each poll borrows that connection for one read of the
+// shared WAL index, waiting while a write holds it. A failed poll is
+// retried on the next tick.
 func WatchDatabase(db *sql.DB, every time.Duration, onChange func()) (io.Closer, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
 	version := func() (int64, error) {
 		var v int64
-		err := conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
+		err := db.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v)
 		return v, err
 	}
 	last, err := version()
 	if err != nil {
 		cancel()
-		_ = conn.Close()
 		return nil, err
 	}
 	w := &dbWatcher{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
-		defer conn.Close()
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
@@ -117,7 +113,7 @@ func WatchDatabase(db *sql.DB, every time.Duration, onChange func()) (io.Closer,
 			}
 			v, err := version()
 			if err != nil {
-				return // the database was closed
+				continue // closed (Close cancels ctx next) or busy: try again
 			}
 			if v != last {
 				last = v

@@ -13,8 +13,9 @@ import (
 )
 
 // WatchDatabase calls back after a commit by another connection (another
-// process's, as far as SQLite knows), not while the database is idle, and
-// not after it is closed.
+// process's, as far as SQLite knows), not for commits through the watched
+// connection itself (this process's writes), not while the database is
+// idle, and not after it is closed.
 func TestWatchDatabase(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "data.db")
 	open := func() *sql.DB {
@@ -26,6 +27,7 @@ func TestWatchDatabase(t *testing.T) {
 		return db
 	}
 	server, other := open(), open()
+	server.SetMaxOpenConns(1) // as PocketBase's write pool
 	if _, err := other.Exec("CREATE TABLE t (x)"); err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +39,15 @@ func TestWatchDatabase(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if n := calls.Load(); n != 0 {
 		t.Fatalf("%d calls while nothing was written", n)
+	}
+	for i := range 5 {
+		if _, err := server.Exec("INSERT INTO t VALUES (?)", 100+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := calls.Load(); n != 0 {
+		t.Fatalf("%d calls after this process's own commits", n)
 	}
 	if _, err := other.Exec("INSERT INTO t VALUES (1)"); err != nil {
 		t.Fatal(err)

@@ -176,7 +176,7 @@ func watchOtherProcesses(app core.App, onChange func()) []io.Closer {
 	} else {
 		out = append(out, w)
 	}
-	if db, ok := app.ConcurrentDB().(*dbx.DB); ok {
+	if db, ok := app.NonconcurrentDB().(*dbx.DB); ok { // the write connection: own commits do not count
 		w, err := crossprocess.WatchDatabase(db.DB(), crossprocess.PollEvery, onChange)
 		if err != nil {
 			app.Logger().Warn("cannot watch the database for other connections' writes", "error", err)

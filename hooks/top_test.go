@@ -337,3 +337,57 @@ func TestCountedWriteReachesRealtime(t *testing.T) {
 		t.Fatalf("an anonymous subscriber heard of a hidden question: %v", rec)
 	}
 }
+
+// Pages reload on rollcall/questions when another process changes the
+// questions, and not for writes that leave them alone: this process's own
+// writes of any table, or another process's scrape committing properties.
+func TestOtherProcessesAnnounceOnlyQuestionChanges(t *testing.T) {
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	apptest.Serve(t, app)
+	client := subscriptions.NewDefaultClient()
+	client.Subscribe(questions.TopicChanged)
+	app.SubscriptionsBroker().Register(client)
+	defer app.SubscriptionsBroker().Unregister(client.Id())
+	heard := func(within time.Duration) bool {
+		select {
+		case <-client.Channel():
+			return true
+		case <-time.After(within):
+			return false
+		}
+	}
+	now := time.Now().UTC().Format("2006-01-02 15:04:05.000Z")
+
+	// This process: eight writes through PocketBase's own connection.
+	for i := range 8 {
+		if _, err := app.DB().NewQuery("UPDATE _params SET updated = {:t} WHERE id = (SELECT id FROM _params LIMIT 1)").
+			Bind(dbx.Params{"t": fmt.Sprintf("%s-%d", now, i)}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if heard(time.Second) {
+		t.Fatal("this process's own writes told pages to reload")
+	}
+
+	other, err := sql.Open("sqlite", "file:"+filepath.Join(app.DataDir(), "data.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	// Another process writing something else, as a scrape would.
+	if _, err := other.Exec("UPDATE _params SET updated = ? WHERE id = (SELECT id FROM _params LIMIT 1)", now+"-other"); err != nil {
+		t.Fatal(err)
+	}
+	if heard(time.Second) {
+		t.Fatal("another process's write of no question told pages to reload")
+	}
+	// Another process voting.
+	if _, err := other.Exec("INSERT INTO votes (id, question, author, kind, created, updated) VALUES ('rawsqlvote00003', ?, ?, 'like', ?, ?)",
+		apptest.BobQuestion, apptest.Alice, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if !heard(2 * time.Second) {
+		t.Fatal("another process's vote did not tell pages to reload within 2 s")
+	}
+}

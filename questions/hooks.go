@@ -3,7 +3,6 @@ package questions
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -18,9 +17,6 @@ type Hooks struct {
 	cfg      *config.Config // read per call: flags are parsed after binding
 	top      *topCache
 	personal *personalCache
-	// ownWrites counts this process's committed question, answer and vote
-	// writes, so the database watcher can tell others' writes from them.
-	ownWrites atomic.Uint64
 }
 
 // NewHooks returns the hooks with cfg's clock and zone (the calendar day
@@ -112,7 +108,6 @@ func (h *Hooks) CheckCounted(e *core.RecordEvent) error {
 // the question changed. PocketBase never saw the triggers' update of the
 // question, so it would send nothing itself.
 func (h *Hooks) Counted(e *core.RecordEvent) error {
-	h.ownWrites.Add(1)
 	h.top.invalidate()
 	h.personal.dropUser(e.Record.GetString(FieldAuthor))
 	h.publishQuestion(e.App, e.Record.GetString(FieldQuestion))

@@ -92,7 +92,6 @@ func encodeTop(items []TopQuestion) ([]byte, error) {
 // write has committed (After*Success: dropping it earlier would let a reader
 // refill it with old rows).
 func (h *Hooks) DropTop(e *core.RecordEvent) error {
-	h.ownWrites.Add(1)
 	h.top.invalidate()
 	return e.Next()
 }

@@ -1,6 +1,7 @@
 package questions
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -148,9 +149,8 @@ func CounterTriggerNames() []string {
 	return out
 }
 
-// EnsureCounters restores any counter trigger that is missing (a dashboard
-// schema change of answers or votes recreates the table without them; a
-// bulk load drops them) and then recounts every question that drifted
+// EnsureCounters restores any counter trigger that is missing (deleting
+// and recreating a collection loses them; a bulk load drops them) and then recounts every question that drifted
 // meanwhile. It reports how many questions it fixed; with every trigger in
 // place it reads one catalogue query and changes nothing.
 func EnsureCounters(app core.App, now time.Time) (int, error) {
@@ -228,20 +228,38 @@ func (h *Hooks) EnsureCounters(app core.App) error {
 const TopicChanged = "rollcall/questions"
 
 // OtherWrites returns the callback of the watchers for other processes'
-// writes: it drops the cached top 20 (and with it every personal copy) and,
-// unless this process itself wrote since the last call (its own writes
-// already told everyone), tells open pages to reload.
+// writes (crossprocess: their files and the database's data_version). It
+// drops the cached top 20 (and with it every personal copy) and tells open
+// pages to reload when the questions changed as far as two cheap reads can
+// tell: the refilled top 20 differs, or a question, answer or vote was
+// added. Another process's scrape commits every few seconds for hours and
+// must not reload every open page each time.
 func (h *Hooks) OtherWrites(app core.App) func() {
+	// state is what pages show of the questions, as far as the check goes.
+	state := func() ([]byte, string, error) {
+		snap, err := h.top.get(app)
+		if err != nil {
+			return nil, "", err
+		}
+		var rows string
+		err = app.DB().NewQuery(`SELECT (SELECT coalesce(max(rowid), 0) FROM questions) || '/' ||
+			(SELECT coalesce(max(rowid), 0) FROM answers) || '/' || (SELECT coalesce(max(rowid), 0) FROM votes)`).Row(&rows)
+		return snap.body, rows, err
+	}
 	var mu sync.Mutex // two watchers call it
-	var seen uint64
+	lastTop, lastRows, _ := state()
 	return func() {
-		h.top.invalidate()
 		mu.Lock()
-		own := h.ownWrites.Load()
-		ours := own != seen
-		seen = own
-		mu.Unlock()
-		if ours {
+		defer mu.Unlock()
+		h.top.invalidate()
+		top, rows, err := state()
+		if err != nil {
+			app.Logger().Warn("reading the questions after another process's write failed", "error", err)
+			return
+		}
+		changed := !bytes.Equal(top, lastTop) || rows != lastRows
+		lastTop, lastRows = top, rows
+		if !changed {
 			return
 		}
 		data, _ := json.Marshal(map[string]string{"action": "changed"})
