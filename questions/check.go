@@ -10,6 +10,10 @@ import (
 	"github.com/rollcall/rollcall/ranking"
 )
 
+// RolloverGrace is how long after a question's day ends Check accepts its
+// "asked today" flag still set: the rollover job runs every minute.
+const RolloverGrace = 2 * time.Minute
+
 // Stored is the derived part of a question: what a recount must reproduce.
 type Stored struct {
 	Answers  int  `db:"answers" json:"answers"`
@@ -49,6 +53,11 @@ func Check(app core.App, now time.Time) ([]Drift, error) {
 	for _, r := range rows {
 		counts := recounted{r.RcAnswers, r.RcLikes, r.RcDislikes}.counts()
 		today := ranking.BonusApplies(r.TodayEnds.Time(), now)
+		// The rollover clears an ended day's flag within its minute: a flag
+		// still set just after the day ended is pending, not drift.
+		if r.Today && !today && now.Sub(r.TodayEnds.Time()) < RolloverGrace {
+			today = true
+		}
 		want := Stored{
 			Answers: counts.Answers, Likes: counts.Likes, Dislikes: counts.Dislikes,
 			Ranking: ranking.Score(counts, today), Today: today,

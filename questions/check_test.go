@@ -18,6 +18,7 @@ func TestCheckAndRebuild(t *testing.T) {
 	users := createUsers(t, app, "user", 4)
 	day := map[string]any{"today_ends": T0.Add(time.Hour)}
 	past := map[string]any{"today_ends": T0.Add(-time.Hour)}
+	justEnded := map[string]any{"today_ends": T0.Add(-30 * time.Second)} // the rollover has not run yet
 	// 2 answers, 1 like, 1 dislike: 20 + 5 − 3 = 22, 32 with the bonus.
 	onDay := questions.Stored{Answers: 2, Likes: 1, Dislikes: 1, Ranking: 32, Today: true}
 	after := questions.Stored{Answers: 2, Likes: 1, Dislikes: 1, Ranking: 22}
@@ -38,6 +39,8 @@ func TestCheckAndRebuild(t *testing.T) {
 		{"d2likes00000001", day, some, questions.Stored{Answers: 2, Likes: 0, Dislikes: 1, Ranking: 32, Today: true}, onDay},
 		{"d3dislikes00001", day, some, questions.Stored{Answers: 2, Likes: 1, Dislikes: 2, Ranking: 32, Today: true}, onDay},
 		{"c2cleanpast0001", past, some, after, after},
+		{"c4pendingroll01", justEnded, some, onDay, onDay},
+		{"c5rolledearly01", justEnded, some, after, after},
 		{"d4ranking000001", day, some, questions.Stored{Answers: 2, Likes: 1, Dislikes: 1, Ranking: 31, Today: true}, onDay},
 		{"d5bonuskept0001", past, some, onDay, after},
 		{"c3negative00001", past, [3]int{0, 0, 3}, disliked, disliked},
@@ -86,7 +89,8 @@ func TestCheckAndRebuild(t *testing.T) {
 }
 
 // TestCheckAsOfNow judges the bonus at the given instant, not the wall
-// clock: a clean question on its day drifts once its day has ended.
+// clock: a clean question on its day drifts once its day has ended and the
+// rollover has had its grace to clear the flag.
 func TestCheckAsOfNow(t *testing.T) {
 	app := newApp(t)
 	user := createUser(t, app, "alice").Id
@@ -96,7 +100,9 @@ func TestCheckAsOfNow(t *testing.T) {
 		drifts []questions.Drift
 	}{
 		{T0.Add(-time.Millisecond), nil},
-		{T0, []questions.Drift{{ID: q.Id, Title: "Question " + q.Id,
+		{T0, nil}, // ended: the rollover has not run yet
+		{T0.Add(questions.RolloverGrace - time.Millisecond), nil},
+		{T0.Add(questions.RolloverGrace), []questions.Drift{{ID: q.Id, Title: "Question " + q.Id,
 			Stored: questions.Stored{Ranking: 10, Today: true}, Want: questions.Stored{}}}},
 	} {
 		got, err := questions.Check(app, tc.now)
