@@ -45,7 +45,7 @@ func spend(n int, method, url, token string, payload func(i int) string) func(te
 }
 
 func limit(label string) int {
-	for _, r := range append(migrations.RateLimitRules, migrations.ValuationRateLimits...) {
+	for _, r := range slices.Concat(migrations.RateLimitRules, migrations.ValuationRateLimits, migrations.ValuationFigureLimits) {
 		if r.Label == label {
 			return int(r.MaxRequests)
 		}
@@ -90,6 +90,24 @@ func TestRateLimits(t *testing.T) {
 			Name: "the top-20 endpoint is limited", Method: http.MethodGet, URL: "/api/questions/top",
 			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
 			BeforeTestFunc: spend(limit("/api/"), http.MethodGet, "/api/questions/top", "", func(int) string { return "" }),
+			TestAppFactory: fixture.Factory(nil),
+		},
+		{
+			Name: "valuation statistics are limited", Method: http.MethodGet, URL: "/api/valuations/stats",
+			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
+			BeforeTestFunc: spend(limit("GET /api/valuations/stats"), http.MethodGet, "/api/valuations/stats", "", func(int) string { return "" }),
+			TestAppFactory: fixture.Factory(nil),
+		},
+		{
+			Name: "valuation facets are limited", Method: http.MethodGet, URL: "/api/valuations/facets",
+			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
+			BeforeTestFunc: spend(limit("GET /api/valuations/facets"), http.MethodGet, "/api/valuations/facets", "", func(int) string { return "" }),
+			TestAppFactory: fixture.Factory(nil),
+		},
+		{
+			Name: "valuation changes are limited", Method: http.MethodGet, URL: "/api/valuations/changes",
+			ExpectedStatus: 429, ExpectedContent: []string{`"status":429`},
+			BeforeTestFunc: spend(limit("GET /api/valuations/changes"), http.MethodGet, "/api/valuations/changes", "", func(int) string { return "" }),
 			TestAppFactory: fixture.Factory(nil),
 		},
 		{

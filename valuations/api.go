@@ -106,7 +106,7 @@ func (a *API) Facets(e *core.RequestEvent) error {
 	}
 	out, err := a.svc.Facets(q, v)
 	if err != nil {
-		return e.InternalServerError("Failed to count the facets.", err)
+		return failed(e, "Failed to count the facets.", err)
 	}
 	return e.JSON(http.StatusOK, out)
 }
@@ -123,7 +123,7 @@ func (a *API) Stats(e *core.RequestEvent) error {
 	}
 	out, err := a.svc.Stats(f, v)
 	if err != nil {
-		return e.InternalServerError("Failed to compute the statistics.", err)
+		return failed(e, "Failed to compute the statistics.", err)
 	}
 	return e.JSON(http.StatusOK, out)
 }
@@ -141,7 +141,7 @@ func (a *API) Changes(e *core.RequestEvent) error {
 	}
 	out, err := a.svc.Changes(q, v)
 	if err != nil {
-		return e.InternalServerError("Failed to read the value changes.", err)
+		return failed(e, "Failed to read the value changes.", err)
 	}
 	return e.JSON(http.StatusOK, out)
 }
@@ -229,4 +229,14 @@ func notModified(e *core.RequestEvent, version string) bool {
 		}
 	}
 	return false
+}
+
+// failed answers a statistics, facet or change request that could not be
+// built: 503 with Retry-After when every heavy slot stayed taken, else 500.
+func failed(e *core.RequestEvent, message string, err error) error {
+	if errors.Is(err, ErrBusy) {
+		e.Response.Header().Set("Retry-After", "10")
+		return e.Error(http.StatusServiceUnavailable, "The server is busy computing other figures; try again in a few seconds.", nil)
+	}
+	return e.InternalServerError(message, err)
 }

@@ -166,7 +166,7 @@ func (s *Service) Facets(q FacetsQuery, v Version) (Facets, error) {
 		} else {
 			where, params := f.where()
 			var err error
-			if rows, err = s.queryCube(where, params); err != nil {
+			if rows, err = heavyScan(s, func() ([]cubeRow, error) { return s.queryCube(where, params) }); err != nil {
 				return facetCounts{}, err
 			}
 		}

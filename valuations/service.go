@@ -15,7 +15,8 @@ const maxCachedCounts = 4096
 
 // Service answers the valuation API's queries of one app.
 type Service struct {
-	app core.App
+	app   core.App
+	heavy chan struct{} // slots for uncached scans of many rows (heavy.go)
 	// edits counts property deletes in this process: they leave
 	// max(updated) alone, so the data version needs them separately.
 	edits atomic.Uint64
@@ -35,7 +36,7 @@ type Service struct {
 
 // New returns a Service over app.
 func New(app core.App) *Service {
-	return &Service{app: app, counts: map[string]int64{}}
+	return &Service{app: app, counts: map[string]int64{}, heavy: make(chan struct{}, heavySlots)}
 }
 
 // Edited tells the service that properties changed outside a scrape.

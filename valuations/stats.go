@@ -88,25 +88,27 @@ func (s *Service) Stats(f Filter, v Version) (Stats, error) {
 			}
 			return acc.result(), nil
 		}
-		where, params := f.where()
-		rows, err := s.app.DB().NewQuery("SELECT p.address_suburb, " + valueColumns + " FROM properties p WHERE " + where).Bind(params).Rows()
-		if err != nil {
-			return Stats{}, fmt.Errorf("read values: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var name sql.NullString
-			var value sql.NullInt64
-			var extent sql.NullFloat64
-			if err := rows.Scan(&name, &value, &extent); err != nil {
+		return heavyScan(s, func() (Stats, error) {
+			where, params := f.where()
+			rows, err := s.app.DB().NewQuery("SELECT p.address_suburb, " + valueColumns + " FROM properties p WHERE " + where).Bind(params).Rows()
+			if err != nil {
 				return Stats{}, fmt.Errorf("read values: %w", err)
 			}
-			acc.add(name.String, valueOrNone(value), extent.Float64)
-		}
-		if err := rows.Err(); err != nil {
-			return Stats{}, fmt.Errorf("read values: %w", err)
-		}
-		return acc.result(), nil
+			defer rows.Close()
+			for rows.Next() {
+				var name sql.NullString
+				var value sql.NullInt64
+				var extent sql.NullFloat64
+				if err := rows.Scan(&name, &value, &extent); err != nil {
+					return Stats{}, fmt.Errorf("read values: %w", err)
+				}
+				acc.add(name.String, valueOrNone(value), extent.Float64)
+			}
+			if err := rows.Err(); err != nil {
+				return Stats{}, fmt.Errorf("read values: %w", err)
+			}
+			return acc.result(), nil
+		})
 	})
 }
 

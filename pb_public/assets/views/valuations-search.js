@@ -149,10 +149,11 @@ export function searchBox(opts) {
       return opts.onEnter(text());
     }
     const q = text();
+    clearTimeout(timer); // the typing timer would supersede this fetch
     if (shownFor !== q || !pending) fetch();
     await pending;
     if (text() !== q) return undefined;
-    if (items.length && items[0].el.closest('[data-kind]')?.dataset.kind !== "didYouMean") return choose(items[0].item);
+    if (shownFor === q && items.length && items[0].el.closest('[data-kind]')?.dataset.kind !== "didYouMean") return choose(items[0].item);
     const alt = opts.fallback ? opts.fallback(q) : null;
     if (alt && typeof alt === "object") return choose(alt);
     if (typeof alt === "string" && alt) {
