@@ -22,7 +22,7 @@ func init() {
 	m.Register(func(app core.App) error {
 		s := app.Settings()
 		for _, rule := range ValuationFigureLimits {
-			if !slices.ContainsFunc(s.RateLimits.Rules, func(r core.RateLimitRule) bool { return r.Label == rule.Label }) {
+			if !hasRateLimitRule(s.RateLimits.Rules, rule.Label) {
 				s.RateLimits.Rules = append(s.RateLimits.Rules, rule)
 			}
 		}
@@ -30,7 +30,7 @@ func init() {
 	}, func(app core.App) error {
 		s := app.Settings()
 		s.RateLimits.Rules = slices.DeleteFunc(s.RateLimits.Rules, func(r core.RateLimitRule) bool {
-			return slices.ContainsFunc(ValuationFigureLimits, func(v core.RateLimitRule) bool { return v.Label == r.Label })
+			return hasRateLimitRule(ValuationFigureLimits, r.Label)
 		})
 		return app.Save(s)
 	})
