@@ -129,14 +129,7 @@ func TestValuationFindParameterErrors(t *testing.T) {
 	}
 	var scenarios []tests.ApiScenario
 	for _, c := range cases {
-		u := c.path
-		if c.query != "" {
-			u += "?" + c.query
-		}
-		scenarios = append(scenarios, tests.ApiScenario{
-			Name: "400 naming " + c.param + ": " + u, URL: u, ExpectedStatus: 400,
-			ExpectedContent: []string{`"status":400`, `"data":{"` + c.param + `":{"code":"validation_`},
-		})
+		scenarios = append(scenarios, namesParam(c.path, c.query, c.param))
 	}
 	findScenarios(t, scenarios)
 }

@@ -190,15 +190,8 @@ func TestValuationParameterErrors(t *testing.T) {
 		{"/api/valuations/" + "NOT-AN-ID", "", "id"},
 	}
 	for _, c := range cases {
-		url := c.path
-		if c.query != "" {
-			url += "?" + c.query
-		}
-		s := tests.ApiScenario{
-			Name: "400 naming " + c.param + ": " + url, Method: http.MethodGet, URL: url,
-			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"data":{"` + c.param + `":{"code":"validation_`},
-			TestAppFactory: seededApp(nil),
-		}
+		s := namesParam(c.path, c.query, c.param)
+		s.TestAppFactory = seededApp(nil)
 		// The contract cannot route a malformed query string, and it
 		// would (rightly) refuse the other requests before the server saw
 		// them: only the responses are checked against it here.
@@ -206,6 +199,17 @@ func TestValuationParameterErrors(t *testing.T) {
 			s = checker.ResponseScenario(s)
 		}
 		s.Test(t)
+	}
+}
+
+// namesParam is a GET of path?query that must be a 400 naming param.
+func namesParam(path, query, param string) tests.ApiScenario {
+	if query != "" {
+		path += "?" + query
+	}
+	return tests.ApiScenario{
+		Name: "400 naming " + param + ": " + path, Method: http.MethodGet, URL: path,
+		ExpectedStatus: 400, ExpectedContent: []string{`"status":400`, `"data":{"` + param + `":{"code":"validation_`},
 	}
 }
 
