@@ -125,14 +125,15 @@ func count(t testing.TB, app core.App, id string) ranking.Counts {
 	return c
 }
 
-// queryPlan is SQLite's plan for query, one detail line each.
+// queryPlan is SQLite's plan for query, one detail line each (every
+// placeholder the plan tests' queries use is bound).
 func queryPlan(t testing.TB, app core.App, query string) string {
 	t.Helper()
 	var rows []struct {
 		Detail string `db:"detail"`
 	}
 	err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + query).
-		Bind(dbx.Params{"id": "q00000000000001", "limit": questions.TopLimit}).All(&rows)
+		Bind(dbx.Params{"id": "q00000000000001", "limit": questions.TopLimit, "offset": 0, "match": `"bus"`, "user": "u", "username": "u"}).All(&rows)
 	if err != nil {
 		t.Fatalf("plan of %s: %v", query, err)
 	}

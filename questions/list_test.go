@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -172,41 +171,24 @@ func TestListPlansWalkIndexes(t *testing.T) {
 		page, count := questions.ListSQL(questions.ListQuery{Sort: sort})
 		// The page's rowids come from the index in order; the one sort
 		// left is the outer one, of the page's own rows.
-		if plan := planOf(t, app, page); !strings.Contains(plan, index) || strings.Count(plan, "TEMP B-TREE") != 1 ||
+		if plan := queryPlan(t, app, page); !strings.Contains(plan, index) || strings.Count(plan, "TEMP B-TREE") != 1 ||
 			(sort != questions.SortTop && !strings.Contains(plan, "COVERING INDEX "+index)) {
 			t.Errorf("%s page does not walk %s:\n%s", sort, index, plan)
 		}
-		if plan := planOf(t, app, count); strings.Contains(plan, "SCAN q\n") || strings.HasSuffix(plan, "SCAN q") {
+		if plan := queryPlan(t, app, count); strings.Contains(plan, "SCAN q\n") || strings.HasSuffix(plan, "SCAN q") {
 			t.Errorf("%s count scans the table:\n%s", sort, plan)
 		}
 	}
 	page, count := questions.ListSQL(questions.ListQuery{Sort: questions.SortRelevance, Match: `"bus"`})
-	if plan := planOf(t, app, page); !strings.Contains(plan, "VIRTUAL TABLE INDEX") || !strings.Contains(plan, "USING INTEGER PRIMARY KEY") {
+	if plan := queryPlan(t, app, page); !strings.Contains(plan, "VIRTUAL TABLE INDEX") || !strings.Contains(plan, "USING INTEGER PRIMARY KEY") {
 		t.Errorf("search does not start from the word index:\n%s", plan)
 	}
-	if plan := planOf(t, app, count); !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, " q USING") {
+	if plan := queryPlan(t, app, count); !strings.Contains(plan, "VIRTUAL TABLE INDEX") || strings.Contains(plan, " q USING") {
 		t.Errorf("search count does not read the word index alone:\n%s", plan)
 	}
 	for _, sql := range questions.ProfileQueries() {
-		if plan := planOf(t, app, sql); strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "_author") {
+		if plan := queryPlan(t, app, sql); strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "_author") {
 			t.Errorf("profile query sorts or misses the author indexes:\n%s\n%s", sql, plan)
 		}
 	}
-}
-
-func planOf(t testing.TB, app core.App, query string) string {
-	t.Helper()
-	var rows []struct {
-		Detail string `db:"detail"`
-	}
-	err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + query).
-		Bind(dbx.Params{"limit": 20, "offset": 0, "match": `"bus"`, "user": "u", "username": "u"}).All(&rows)
-	if err != nil {
-		t.Fatalf("plan of %s: %v", query, err)
-	}
-	lines := make([]string, len(rows))
-	for i, r := range rows {
-		lines[i] = r.Detail
-	}
-	return strings.Join(lines, "\n")
 }
