@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rollcall/rollcall/internal/ftsindex"
 )
 
 // SearchTable is the FTS5 word index of shown questions' titles and
@@ -107,34 +109,13 @@ func termLength(t string) int {
 // VACUUM may renumber rowids. It reports whether it rebuilt. For the
 // start-up repair.
 func EnsureSearch(app core.App) (bool, error) {
-	for _, q := range searchTriggers {
-		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
-			return false, fmt.Errorf("restore %s trigger: %w", SearchTable, err)
-		}
-	}
-	var indexed, stored struct {
-		Count  int64 `db:"n"`
-		MaxRow int64 `db:"m"`
-	}
-	db := app.NonconcurrentDB()
-	if err := db.NewQuery("SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM " + SearchTable).One(&indexed); err != nil {
-		return false, fmt.Errorf("count %s: %w", SearchTable, err)
-	}
-	if err := db.NewQuery("SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM questions WHERE hidden = FALSE").One(&stored); err != nil {
-		return false, fmt.Errorf("count questions: %w", err)
-	}
-	if indexed == stored {
-		return false, nil
-	}
-	return true, app.RunInTransaction(func(tx core.App) error {
-		for _, q := range []string{
+	return ftsindex.Ensure(app, ftsindex.Index{
+		Table:    SearchTable,
+		Triggers: searchTriggers,
+		Source:   "questions WHERE hidden = FALSE",
+		Refill: []string{
 			"INSERT INTO " + SearchTable + "(" + SearchTable + ") VALUES ('delete-all')",
 			"INSERT INTO " + SearchTable + "(rowid, title, description) SELECT rowid, title, coalesce(description, '') FROM questions WHERE hidden = FALSE",
-		} {
-			if _, err := tx.DB().NewQuery(q).Execute(); err != nil {
-				return fmt.Errorf("rebuild %s: %w", SearchTable, err)
-			}
-		}
-		return nil
+		},
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/rollcall/rollcall/internal/ftsindex"
 )
 
 // The valuation API's partial owner and address search reads a trigram
@@ -36,48 +38,21 @@ func searchTriggers() []string {
 	}
 }
 
-// rebuildSearch refills the index from properties.
-func rebuildSearch(app core.App) error {
-	return app.RunInTransaction(func(tx core.App) error {
-		if _, err := tx.DB().NewQuery("DELETE FROM " + searchTable).Execute(); err != nil {
-			return fmt.Errorf("empty %s: %w", searchTable, err)
-		}
-		_, err := tx.DB().NewQuery(`INSERT INTO ` + searchTable + `(rowid, address, owner)
-			SELECT p.rowid, coalesce(p.address, ''), ` + fmt.Sprintf(ownerText, "p") + ` FROM properties p`).Execute()
-		if err != nil {
-			return fmt.Errorf("fill %s: %w", searchTable, err)
-		}
-		return nil
-	})
-}
-
 // ensureSearch recreates missing triggers and rebuilds the index when it no
 // longer matches the table: a dashboard schema change can rebuild the
 // properties table (dropping its triggers), and VACUUM may renumber rowids.
 // It reports whether it rebuilt.
 func ensureSearch(app core.App) (bool, error) {
-	for _, q := range searchTriggers() {
-		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
-			return false, fmt.Errorf("restore %s trigger: %w", searchTable, err)
-		}
-	}
-	var indexed, stored struct {
-		Count  int64 `db:"n"`
-		MaxRow int64 `db:"m"`
-	}
-	// On the write connection, whose small cache these full reads cannot
-	// bloat (docs/decisions/0008).
-	db := app.NonconcurrentDB()
-	if err := db.NewQuery("SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM " + searchTable).One(&indexed); err != nil {
-		return false, fmt.Errorf("count %s: %w", searchTable, err)
-	}
-	if err := db.NewQuery("SELECT count(*) AS n, coalesce(max(rowid), 0) AS m FROM properties").One(&stored); err != nil {
-		return false, fmt.Errorf("count properties: %w", err)
-	}
-	if indexed == stored {
-		return false, nil
-	}
-	return true, rebuildSearch(app)
+	return ftsindex.Ensure(app, ftsindex.Index{
+		Table:    searchTable,
+		Triggers: searchTriggers(),
+		Source:   "properties",
+		Refill: []string{
+			"DELETE FROM " + searchTable,
+			`INSERT INTO ` + searchTable + `(rowid, address, owner)
+			SELECT p.rowid, coalesce(p.address, ''), ` + fmt.Sprintf(ownerText, "p") + ` FROM properties p`,
+		},
+	})
 }
 
 // dropSearchTriggers stops keeping the index up to date (a bulk load
