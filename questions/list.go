@@ -22,7 +22,7 @@ const (
 	SortTop        = "top"        // ranking, the top-20 order
 	SortNewest     = "newest"     // newest first
 	SortUnanswered = "unanswered" // no shown answers yet, newest first
-	SortAnswered   = "answered"   // most answers first, then ranking
+	SortAnswered   = "answered"   // most answers first, then newest
 	SortRelevance  = "relevance"  // match quality, then ranking: with q only
 
 	ListDefaultPerPage = 20
@@ -110,14 +110,14 @@ const listColumns = `q.id, q.title, q.description, q.answers, q.likes, q.dislike
 	q.author AS author_id, COALESCE(u.username, '') AS author_username, COALESCE(u.name, '') AS author_name`
 
 // listOrders are each sort's filter and order. Each order is an index's
-// (migrations 1763900001 and 1763900009), so a page is a walk of index
+// (migrations 1763900001, 1763900009 and 1763900013), so a page is a walk of index
 // entries that stops after the page, never a sort of every question.
 var listOrders = map[string]struct{ where, order string }{
-	SortTop:        {"", "q.ranking DESC, q.created DESC, q.id"},                                   // idx_questions_top
-	SortNewest:     {"", "q.created DESC, q.id"},                                                   // idx_questions_newest
-	SortUnanswered: {" AND q.answers = 0", "q.created DESC, q.id"},                                 // idx_questions_unanswered
-	SortAnswered:   {" AND q.answers > 0", "q.answers DESC, q.ranking DESC, q.created DESC, q.id"}, // idx_questions_answered
-	SortRelevance:  {"", "m.score, q.ranking DESC, q.created DESC, q.id"},                          // bm25 of the matches
+	SortTop:        {"", "q.ranking DESC, q.created DESC, q.id"},                   // idx_questions_top
+	SortNewest:     {"", "q.created DESC, q.id"},                                   // idx_questions_newest
+	SortUnanswered: {" AND q.answers = 0", "q.created DESC, q.id"},                 // idx_questions_unanswered
+	SortAnswered:   {" AND q.answers > 0", "q.answers DESC, q.created DESC, q.id"}, // idx_questions_answered
+	SortRelevance:  {"", "m.score, q.ranking DESC, q.created DESC, q.id"},          // bm25 of the matches
 }
 
 // ListSQL returns the page and count statements for q (for the tests that

@@ -39,7 +39,7 @@ func listFixture(t *testing.T) core.App {
 		{"q3", 10, 0, 3 * time.Hour, false},
 		{"q4", 80, 0, 2 * time.Hour, false},
 		{"q5", 99, 9, 1 * time.Hour, true},
-		{"q6", 30, 3, 6 * time.Hour, false},
+		{"q6", 60, 3, 6 * time.Hour, false},
 	} {
 		createQuestion(t, app, qid(q.id), alice, map[string]any{
 			"ranking": q.ranking, "answers": q.answers, "created": T0.Add(-q.age), "hidden": q.hidden,
@@ -84,11 +84,11 @@ func TestListSorts(t *testing.T) {
 		want  []string
 		total int64
 	}{
-		{"", []string{"q4", "q2", "q1", "q6", "q3"}, 5}, // top: ranking, then newer
-		{"sort=top", []string{"q4", "q2", "q1", "q6", "q3"}, 5},
+		{"", []string{"q4", "q2", "q6", "q1", "q3"}, 5}, // top: ranking, then newer
+		{"sort=top", []string{"q4", "q2", "q6", "q1", "q3"}, 5},
 		{"sort=newest", []string{"q4", "q3", "q2", "q1", "q6"}, 5},
 		{"sort=unanswered", []string{"q4", "q3"}, 2},
-		{"sort=answered", []string{"q1", "q6", "q2"}, 3}, // answers, then ranking
+		{"sort=answered", []string{"q1", "q6", "q2"}, 3}, // answers, then newer (q6 ranks higher)
 	} {
 		page := list(t, app, c.query)
 		if got := ids(page.Items); !reflect.DeepEqual(got, c.want) || page.TotalItems != c.total {
