@@ -17,6 +17,7 @@ import (
 	"github.com/rollcall/rollcall/commands"
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/hooks"
+	"github.com/rollcall/rollcall/internal/sqlitedb"
 	_ "github.com/rollcall/rollcall/migrations"
 )
 
@@ -34,10 +35,10 @@ func main() {
 // newApp wires Rollcall into a PocketBase app; its commands and flags are
 // what `rollcall --help` shows.
 func newApp() (*pocketbase.PocketBase, error) {
-	// As pocketbase.New, with the log database's smaller cache (db.go), and
+	// As pocketbase.New, with the log database's smaller cache and kept statements (internal/sqlitedb), and
 	// dev mode (every SQL statement logged with its values) only with --dev:
 	// PocketBase would guess `go run` from a binary under the temp dir.
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DBConnect: connectDB})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DBConnect: sqlitedb.Connect})
 	cfg := config.New()
 	cfg.BindFlags(app.RootCmd.PersistentFlags())
 	app.RootCmd.PersistentPreRunE = func(*cobra.Command, []string) error { return cfg.Resolve() }

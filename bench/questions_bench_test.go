@@ -18,6 +18,7 @@ import (
 
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/hooks"
+	"github.com/rollcall/rollcall/internal/sqlitedb"
 	"github.com/rollcall/rollcall/questions"
 )
 
@@ -321,10 +322,10 @@ func median(d []time.Duration) time.Duration {
 
 // save isolates the storage side of a vote from HTTP: app.Save of a vote
 // with Rollcall's hooks against the same save into the hook-free twin, in
-// this process, on the same data dir (it replaces the in-process
-// BenchmarkSaveVote of the earlier harness).
+// this process, on the same data dir and connections as the server's (it
+// replaces the in-process BenchmarkSaveVote of the earlier harness).
 func (q *questionsBench) save(b *testing.B) {
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: q.data})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: q.data, DBConnect: sqlitedb.Connect})
 	if err := app.Bootstrap(); err != nil {
 		b.Fatal(err)
 	}

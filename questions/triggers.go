@@ -24,11 +24,13 @@ import (
 // writes the row, whoever writes it (REST, dashboard, Go code, raw SQL in
 // another tool). See docs/decisions/0017-counters-kept-by-triggers.md.
 //
-// SQLite compiles a statement's triggers each time PocketBase prepares it
-// (no statement is kept prepared), so the insert triggers, on every vote and
-// answer, are one UPDATE that adds the row and one SELECT: a recount's
-// subqueries, or a separate BEFORE trigger for the checks, cost more to
-// compile than the rest of the trigger costs to run. The update and delete
+// SQLite compiles a statement's triggers each time the statement is
+// prepared: the server's connections keep the insert prepared
+// (internal/sqlitedb), but a new connection, a CLI command or another tool
+// compiles them again, so the insert triggers, on every vote and answer,
+// are one UPDATE that adds the row and one SELECT: a recount's subqueries,
+// or a separate BEFORE trigger for the checks, cost more to compile than the
+// rest of the trigger costs to run. The update and delete
 // triggers recount (COUNT over the (question, …) indexes), which also mends a
 // question that drifted. What an insert trigger cannot see: a REPLACE that
 // deletes a conflicting row fires no delete trigger (unless

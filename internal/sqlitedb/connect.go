@@ -1,21 +1,21 @@
-package main
+package sqlitedb
 
 import (
 	"path/filepath"
 	"strings"
 
 	"github.com/pocketbase/dbx"
-
-	"github.com/rollcall/rollcall/internal/sqlitedb"
 )
 
-// connectDB opens a database with PocketBase's own pragmas
+// Connect opens a database with PocketBase's own pragmas
 // (core.DefaultDBConnect) and three changes, each with its record in
 // docs/decisions/: transactions begin IMMEDIATE, so a CLI process writing
 // beside the server waits instead of failing (0001); auxiliary.db, the logs,
 // gets a 2 MB page cache to keep idle memory low (0002); each connection
-// keeps its repeated statements prepared (0019).
-func connectDB(path string) (*dbx.DB, error) {
+// keeps its repeated statements prepared (0019). It is PocketBase's
+// DBConnect for the server, the CLI commands and the benchmark's in-process
+// app alike.
+func Connect(path string) (*dbx.DB, error) {
 	cache := "cache_size(-32000)"
 	if filepath.Base(path) == "auxiliary.db" {
 		cache = "cache_size(-2000)"
@@ -24,7 +24,7 @@ func connectDB(path string) (*dbx.DB, error) {
 	// busy before it sets WAL mode, in case another connection is doing so.
 	pragmas := []string{"busy_timeout(10000)", "journal_mode(WAL)", "journal_size_limit(200000000)",
 		"synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", cache}
-	db, err := sqlitedb.Open(path+"?_pragma="+strings.Join(pragmas, "&_pragma=")+"&_defensive=1&_txlock=immediate", sqlitedb.DefaultSize)
+	db, err := Open(path+"?_pragma="+strings.Join(pragmas, "&_pragma=")+"&_defensive=1&_txlock=immediate", DefaultSize)
 	if err != nil {
 		return nil, err
 	}

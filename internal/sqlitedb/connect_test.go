@@ -1,4 +1,4 @@
-package main
+package sqlitedb
 
 import (
 	"path/filepath"
@@ -21,7 +21,7 @@ func TestPragmasArePocketBasesButTheLogCache(t *testing.T) {
 	defer pocketbase.Close()
 	pragmas := []string{"busy_timeout", "journal_mode", "journal_size_limit", "synchronous", "foreign_keys", "temp_store", "cache_size"}
 	for _, file := range []string{"data.db", "auxiliary.db"} {
-		db, err := connectDB(filepath.Join(dir, file))
+		db, err := Connect(filepath.Join(dir, file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +52,7 @@ func TestPragmasArePocketBasesButTheLogCache(t *testing.T) {
 // transaction's write fails with SQLITE_BUSY_SNAPSHOT.
 func TestTransactionsTakeTheWriteLockAtBegin(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "data.db")
-	server, err := connectDB(path)
+	server, err := Connect(path)
 	if err != nil {
 		t.Fatal(err)
 	}
