@@ -28,14 +28,15 @@ const pbList = "/api/collections/questions/records?sort=-ranking,-created,id&per
 // questionsBench is the question half: the release binary serving a
 // generated dataset, shared by the sub-benchmarks.
 type questionsBench struct {
-	dir, data, binary string
-	ds                *dataset
-	srv               *server
-	reader            string   // the reader's token
-	writers           []string // the writers' tokens
-	profBinary        string   // the profiling build, once built
-	staticSize        int      // bytes of the static top-20 file
-	loaded, wrote     bool
+	dir, data, binary  string
+	ds                 *dataset
+	srv                *server
+	reader             string   // the reader's token
+	writers            []string // the writers' tokens
+	profBinary         string   // the profiling build, once built
+	staticSize         int      // bytes of the static top-20 file
+	staticSignedInSize int      // bytes of the reader's static top-20 file
+	loaded, wrote      bool
 }
 
 // BenchmarkQuestions generates the dataset (-questions, -votes, -answers,
@@ -130,54 +131,78 @@ func (q *questionsBench) checkTop(b *testing.B, token string, signedIn bool) {
 	}
 }
 
-// staticTop is the ceiling of the anonymous top 20: a file in pb_public
-// holding the very bytes GET /api/questions/top answers for the generated
-// dataset, served by the site like any asset (no-cache, ETag).
-const staticTop = "assets/bench-top-20.json"
+// staticTop and staticTopSignedIn are the ceilings of the top 20: files in
+// pb_public holding the very bytes GET /api/questions/top answers for the
+// generated dataset, anonymous and to the reader, served by the site like
+// any asset (no-cache, ETag).
+const (
+	staticTop         = "assets/bench-top-20.json"
+	staticTopSignedIn = "assets/bench-top-20-signed-in.json"
+)
 
-// staticTopOverlay writes the top-20 body the server will answer, read with
-// the server's own code from the generated data, and returns a go build
-// -overlay file that adds it to pb_public as staticTop. pb_public is
-// embedded, so the file must be in the binary; an overlay adds it there
-// without touching the source tree, and only to the measured build.
+// staticTopOverlay writes the top-20 bodies the server will answer, read
+// with the server's own code from the generated data, and returns a go
+// build -overlay file that adds them to pb_public. pb_public is embedded,
+// so the files must be in the binary; an overlay adds them there without
+// touching the source tree, and only to the measured build.
 func (q *questionsBench) staticTopOverlay(b *testing.B) string {
 	b.Helper()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: q.data})
 	if err := app.Bootstrap(); err != nil {
 		b.Fatal(err)
 	}
+	defer app.ResetBootstrapState()
 	items, err := questions.Top(app, questions.TopLimit)
-	_ = app.ResetBootstrapState()
 	if err != nil {
 		b.Fatal(err)
 	}
-	body, err := json.Marshal(questions.TopResponse{Items: items})
+	mine, err := questions.WithMine(app, q.ds.reader.id, items)
 	if err != nil {
 		b.Fatal(err)
 	}
-	file := filepath.Join(q.dir, filepath.Base(staticTop))
-	if err := os.WriteFile(file, body, 0o644); err != nil {
-		b.Fatal(err)
+	replace := map[string]string{}
+	for _, f := range []struct {
+		path  string
+		items []questions.TopQuestion
+		size  *int
+	}{{staticTop, items, &q.staticSize}, {staticTopSignedIn, mine, &q.staticSignedInSize}} {
+		body, err := json.Marshal(questions.TopResponse{Items: f.items})
+		if err != nil {
+			b.Fatal(err)
+		}
+		file := filepath.Join(q.dir, filepath.Base(f.path))
+		if err := os.WriteFile(file, body, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		target, err := filepath.Abs(filepath.Join("..", "pb_public", f.path))
+		if err != nil {
+			b.Fatal(err)
+		}
+		replace[target] = file
+		*f.size = len(body)
 	}
-	target, err := filepath.Abs(filepath.Join("..", "pb_public", staticTop))
-	if err != nil {
-		b.Fatal(err)
-	}
-	spec, _ := json.Marshal(map[string]map[string]string{"Replace": {target: file}})
+	spec, _ := json.Marshal(map[string]map[string]string{"Replace": replace})
 	overlay := filepath.Join(q.dir, "static-top-overlay.json")
 	if err := os.WriteFile(overlay, spec, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	q.staticSize = len(body)
 	return overlay
+}
+
+// checkStatic fails unless path serves a file of size bytes.
+func (q *questionsBench) checkStatic(b *testing.B, path string, size int) {
+	b.Helper()
+	res, err := http.Get(q.srv.URL + "/" + path)
+	if err != nil || res.StatusCode != http.StatusOK || res.ContentLength != int64(size) {
+		b.Fatalf("static top-20 file %s: %v %v, want %d bytes", path, err, res, size)
+	}
+	res.Body.Close()
 }
 
 func (q *questionsBench) topAnonymous(b *testing.B) {
 	q.checkTop(b, "", false)
+	q.checkStatic(b, staticTop, q.staticSize)
 	static := get("static", "/"+staticTop, "")
-	if res, err := http.Get(q.srv.URL + "/" + staticTop); err != nil || res.StatusCode != http.StatusOK || res.ContentLength != int64(q.staticSize) {
-		b.Fatalf("static top-20 file: %v %v, want %d bytes", err, res, q.staticSize)
-	}
 	ours := get("top-20", hooks.TopPath, "")
 	t := compare(b, q.srv, *flagRequests, ours, get("list", pbList, ""), static)
 	r := recordVs(b, "Home top-20, anonymous (GET /api/questions/top)", t[0],
@@ -194,12 +219,18 @@ func (q *questionsBench) topAnonymous(b *testing.B) {
 
 func (q *questionsBench) topSignedIn(b *testing.B) {
 	q.checkTop(b, q.reader, true)
+	q.checkStatic(b, staticTopSignedIn, q.staticSignedInSize)
 	ours := get("top-20 signed in", hooks.TopPath, q.reader)
-	t := compare(b, q.srv, *flagRequests, ours, get("list", pbList, q.reader), get("health", "/api/health", q.reader))
+	t := compare(b, q.srv, *flagRequests, ours, get("list", pbList, q.reader), get("health", "/api/health", q.reader),
+		get("static signed in", "/"+staticTopSignedIn, q.reader))
 	r1 := recordVs(b, "Home top-20, signed in, with own vote and answer on all 20", t[0],
 		"PocketBase's list, same token", t[1], ratioAtLeast(1.5, "≥ 1.5× the list"))
 	r2 := recordVs(b, "Home top-20, signed in", t[0],
 		"/api/health, same token (ceiling of an authenticated request)", t[2], ratioAtLeast(0.9, "≥ 90 % of health"))
+	// The same bytes as a file, with the same token: what an authenticated
+	// answer of this size costs to send, whatever makes it.
+	recordVs(b, "Home top-20, signed in, beside a file of its bytes", t[0],
+		"static file of the same bytes from pb_public, same token (GET /"+staticTopSignedIn+")", t[3], nil)
 	q.loaded = true
 	if r1.missed() {
 		q.profileIfMissed(b, r1, ours)

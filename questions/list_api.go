@@ -28,7 +28,7 @@ func (h *Hooks) List(e *core.RequestEvent) error {
 		e.Response.Header().Set("Cache-Control", "no-cache")
 		return e.JSON(http.StatusOK, page)
 	}
-	if page.Items, err = withMine(e.App, e.Auth.Id, page.Items); err != nil {
+	if page.Items, err = WithMine(e.App, e.Auth.Id, page.Items); err != nil {
 		return e.InternalServerError("Failed to load your votes and answers.", err)
 	}
 	e.Response.Header().Set("Cache-Control", "private, no-store")

@@ -48,7 +48,7 @@ func (c *personalCache) get(app core.App, userID string, snap topSnapshot) ([]by
 	writes := c.writes
 	c.mu.Unlock()
 
-	items, err := withMine(app, userID, snap.items)
+	items, err := WithMine(app, userID, snap.items)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +71,8 @@ func (c *personalCache) get(app core.App, userID string, snap topSnapshot) ([]by
 	return body, nil
 }
 
-// withMine copies items and fills in userID's own vote and answer.
-func withMine(app core.App, userID string, items []TopQuestion) ([]TopQuestion, error) {
+// WithMine copies items and fills in userID's own vote and answer.
+func WithMine(app core.App, userID string, items []TopQuestion) ([]TopQuestion, error) {
 	ids := make([]string, len(items))
 	for i := range items {
 		ids[i] = items[i].ID
