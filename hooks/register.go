@@ -170,10 +170,13 @@ func bindRecordHooks(app core.App, h handlers) {
 // beside the writers, so no write request pays for it (decision 0019).
 func checkpointInBackground(app core.App) []io.Closer {
 	var out []io.Closer
-	for _, db := range []dbx.Builder{app.DB(), app.AuxDB()} { // pools of many connections: never the write lock
-		if db, ok := db.(*dbx.DB); ok {
-			out = append(out, sqlitedb.Checkpoint(db.DB(), sqlitedb.CheckpointEvery))
+	for _, db := range []dbx.Builder{app.ConcurrentDB(), app.AuxConcurrentDB()} { // pools of many connections: never the write lock
+		db, ok := db.(*dbx.DB)
+		if !ok {
+			app.Logger().Warn("cannot checkpoint the database in the background: unexpected connection type")
+			continue
 		}
+		out = append(out, sqlitedb.Checkpoint(db.DB(), sqlitedb.CheckpointEvery))
 	}
 	return out
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rollcall/rollcall/config"
+	"github.com/rollcall/rollcall/internal/sqlitedb"
 	_ "github.com/rollcall/rollcall/migrations"
 	"github.com/rollcall/rollcall/questions"
 )
@@ -89,7 +90,7 @@ func Build(bind Bind) (*Fixture, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(empty)
-	app, err := tests.NewTestApp(empty)
+	app, err := newTestApp(empty)
 	if err != nil {
 		return nil, fmt.Errorf("fixture app: %w", err)
 	}
@@ -168,7 +169,7 @@ func (f *Fixture) populate(app core.App) error {
 // to cfg. A nil cfg means UTC and a clock at FixtureTime.
 func (f *Fixture) NewApp(tb testing.TB, cfg *config.Config) *tests.TestApp {
 	tb.Helper()
-	app, err := tests.NewTestApp(f.Dir)
+	app, err := newTestApp(f.Dir)
 	if err != nil {
 		tb.Fatalf("test app: %v", err)
 	}
@@ -296,7 +297,7 @@ func (c *Client) Get(url string, headers map[string]string) *httptest.ResponseRe
 // when the test ends.
 func NewEmpty(tb testing.TB) *tests.TestApp {
 	tb.Helper()
-	app, err := tests.NewTestApp(tb.TempDir())
+	app, err := newTestApp(tb.TempDir())
 	if err != nil {
 		tb.Fatalf("test app: %v", err)
 	}
@@ -312,4 +313,11 @@ func Count(tb testing.TB, app core.App, sql string) int {
 		tb.Fatalf("%s: %v", sql, err)
 	}
 	return n
+}
+
+// newTestApp is tests.NewTestApp on a clone of dir, with the server's own
+// connections (statements kept prepared, transactions that begin
+// IMMEDIATE), so every test exercises them.
+func newTestApp(dir string) (*tests.TestApp, error) {
+	return tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: sqlitedb.Connect})
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/rollcall/rollcall/scraper"
 	"github.com/rollcall/rollcall/scraper/store"
@@ -141,7 +140,7 @@ func seedRun(app core.App, start time.Time, props []scraper.Property) (string, e
 // every app cloned from it has the same property and run ids. Close it
 // after use.
 func (f *Fixture) WithValuations() (*Fixture, Seeded, error) {
-	app, err := tests.NewTestApp(f.Dir)
+	app, err := newTestApp(f.Dir)
 	if err != nil {
 		return nil, Seeded{}, fmt.Errorf("valuation fixture: %w", err)
 	}

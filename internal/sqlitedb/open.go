@@ -51,7 +51,7 @@ func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
 	if !ok || c.size <= 0 {
 		return raw, nil
 	}
-	return &conn{innerConn: inner, size: c.size, entries: map[string]*list.Element{},
+	return &conn{innerConn: inner, size: c.size, entries: map[string]*list.Element{}, straying: map[*entry]struct{}{},
 		seen: map[uint64]struct{}{}, seenOrder: make([]uint64, 0, seenFactor*c.size)}, nil
 }
 
@@ -80,10 +80,11 @@ type preparedStmt interface {
 // same lock), so it needs no lock of its own.
 type conn struct {
 	innerConn
-	size    int
-	lru     list.List // of *entry, most recently used first
-	entries map[string]*list.Element
-	closed  bool
+	size     int
+	lru      list.List // of *entry, most recently used first
+	entries  map[string]*list.Element
+	straying map[*entry]struct{} // dropped while their rows were open
+	closed   bool
 
 	// Texts run once and not kept, by hash, oldest first: a statement is
 	// kept on its second run, so one-off texts (PocketBase's create-rule
@@ -181,6 +182,7 @@ func (c *conn) evict(el *list.Element) {
 	delete(c.entries, e.query)
 	if e.busy {
 		e.evicted = true
+		c.straying[e] = struct{}{}
 		return
 	}
 	_ = e.stmt.Close()
@@ -218,8 +220,12 @@ func (c *conn) Close() error {
 	for el := c.lru.Front(); el != nil; el = el.Next() {
 		_ = el.Value.(*entry).stmt.Close()
 	}
+	for e := range c.straying {
+		_ = e.stmt.Close()
+	}
 	c.lru.Init()
 	clear(c.entries)
+	clear(c.straying)
 	c.closed = true
 	return c.innerConn.Close()
 }
@@ -244,6 +250,7 @@ func (r *rows) Close() error {
 	err := r.Rows.Close()
 	r.entry.busy = false
 	if r.entry.evicted {
+		delete(r.conn.straying, r.entry)
 		_ = r.entry.stmt.Close()
 	}
 	return err

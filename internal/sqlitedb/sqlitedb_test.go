@@ -239,7 +239,7 @@ func TestCheckpointCopiesTheWALBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { _ = db.Close() })
 	mustExec(t, db, "CREATE TABLE t (v BLOB)")
 	mustExec(t, db, "PRAGMA wal_checkpoint(TRUNCATE)")
 	before := fileSize(t, path)
@@ -251,15 +251,13 @@ func TestCheckpointCopiesTheWALBack(t *testing.T) {
 		t.Fatalf("the database file grew (%d → %d bytes) before any checkpoint", before, got)
 	}
 	cp := Checkpoint(db, 10*time.Millisecond)
+	t.Cleanup(func() { _ = cp.Close() }) // runs before db's cleanup
 	deadline := time.Now().Add(5 * time.Second)
 	for fileSize(t, path) < before+100*4000 {
 		if time.Now().After(deadline) {
 			t.Fatalf("database file still %d bytes after 5 s of checkpoints", fileSize(t, path))
 		}
 		time.Sleep(10 * time.Millisecond)
-	}
-	if err := cp.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
 
