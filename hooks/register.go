@@ -16,7 +16,6 @@ import (
 	"github.com/rollcall/rollcall/accounts"
 	"github.com/rollcall/rollcall/config"
 	"github.com/rollcall/rollcall/crossprocess"
-	"github.com/rollcall/rollcall/internal/sqlitedb"
 	"github.com/rollcall/rollcall/moderation"
 	"github.com/rollcall/rollcall/questions"
 	"github.com/rollcall/rollcall/request"
@@ -72,7 +71,6 @@ func Register(app core.App, cfg *config.Config, public fs.FS) {
 		}
 		h.questions.ExpireBonuses(se.App) // catch up on days missed while down
 		watchers = watchOtherProcesses(se.App, h.questions.OtherWrites(se.App))
-		watchers = append(watchers, checkpointInBackground(se.App)...)
 
 		// 2. Routes, behind the strict body check.
 		se.Router.Bind(request.BodyCheck())
@@ -164,21 +162,6 @@ func bindRecordHooks(app core.App, h handlers) {
 	app.OnRecordAfterUpdateSuccess(questions.Answers, questions.Votes).BindFunc(q.Counted)
 	app.OnRecordAfterDeleteSuccess(questions.Answers, questions.Votes).BindFunc(q.Counted)
 	app.OnRecordAfterDeleteSuccess(valuations.Properties).BindFunc(h.valuations.PropertyDeleted)
-}
-
-// checkpointInBackground copies both databases' WAL back into their files
-// beside the writers, so no write request pays for it (decision 0019).
-func checkpointInBackground(app core.App) []io.Closer {
-	var out []io.Closer
-	for _, db := range []dbx.Builder{app.ConcurrentDB(), app.AuxConcurrentDB()} { // pools of many connections: never the write lock
-		db, ok := db.(*dbx.DB)
-		if !ok {
-			app.Logger().Warn("cannot checkpoint the database in the background: unexpected connection type")
-			continue
-		}
-		out = append(out, sqlitedb.Checkpoint(db.DB(), sqlitedb.CheckpointEvery))
-	}
-	return out
 }
 
 // watchOtherProcesses calls onChange when a CLI command on the same data dir

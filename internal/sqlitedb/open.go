@@ -1,8 +1,6 @@
 // Package sqlitedb opens Rollcall's SQLite databases (modernc.org/sqlite)
-// and keeps their writes short: each connection keeps its repeated
-// statements prepared (Open), and WAL checkpoints run beside the writers
-// instead of inside a write (Checkpoint). See
-// docs/decisions/0019-sqlite-writes-off-the-request-path.md.
+// with PocketBase's pragmas and connections that keep their repeated
+// statements prepared. See docs/decisions/0019-statements-kept-prepared.md.
 package sqlitedb
 
 import (

@@ -4,11 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 )
 
 func open(t *testing.T, size int) *sql.DB {
@@ -228,44 +226,4 @@ func TestCacheBounded(t *testing.T) {
 	if k := kept(t, db); len(k) != 2 || slices.Contains(k, first) {
 		t.Fatalf("kept %q, want the 2 latest", k)
 	}
-}
-
-// Checkpoint copies committed pages from the WAL into the database file
-// while nobody writes; SQLite's own threshold is not reached here, so
-// without it the file would stay at its first size.
-func TestCheckpointCopiesTheWALBack(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "data.db")
-	db, err := Open(path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)", DefaultSize)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	mustExec(t, db, "CREATE TABLE t (v BLOB)")
-	mustExec(t, db, "PRAGMA wal_checkpoint(TRUNCATE)")
-	before := fileSize(t, path)
-	for range 100 { // ~100 pages, under the 1,000-page threshold
-		mustExec(t, db, "INSERT INTO t VALUES (randomblob(4000))")
-	}
-	time.Sleep(50 * time.Millisecond)
-	if got := fileSize(t, path); got != before {
-		t.Fatalf("the database file grew (%d → %d bytes) before any checkpoint", before, got)
-	}
-	cp := Checkpoint(db, 10*time.Millisecond)
-	t.Cleanup(func() { _ = cp.Close() }) // runs before db's cleanup
-	deadline := time.Now().Add(5 * time.Second)
-	for fileSize(t, path) < before+100*4000 {
-		if time.Now().After(deadline) {
-			t.Fatalf("database file still %d bytes after 5 s of checkpoints", fileSize(t, path))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func fileSize(t *testing.T, path string) int64 {
-	t.Helper()
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st.Size()
 }
