@@ -132,6 +132,11 @@ func attack(b *testing.B, client *http.Client, base string, pid int, s *side, n 
 // their order each round so that none always runs first or last. A short
 // warm-up per side comes first.
 func compare(b *testing.B, srv *server, n int, sides ...*side) []*tally {
+	return compareRounds(b, srv, n, 1, sides...)
+}
+
+// compareRounds is compare with rounds rounds per benchmark iteration.
+func compareRounds(b *testing.B, srv *server, n, rounds int, sides ...*side) []*tally {
 	b.Helper()
 	client := newClient()
 	for _, s := range sides {
@@ -143,11 +148,13 @@ func compare(b *testing.B, srv *server, n int, sides ...*side) []*tally {
 	}
 	round := 0
 	for b.Loop() {
-		for k := range sides {
-			i := (k + round) % len(sides)
-			attack(b, client, srv.URL, srv.PID, sides[i], n, *flagSeconds, tallies[i])
+		for range rounds {
+			for k := range sides {
+				i := (k + round) % len(sides)
+				attack(b, client, srv.URL, srv.PID, sides[i], n, *flagSeconds, tallies[i])
+			}
+			round++
 		}
-		round++
 	}
 	return tallies
 }

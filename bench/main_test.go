@@ -31,6 +31,7 @@ var (
 	flagProperties  = flag.Int("properties", 500_000, "properties on the fake valuation site (scrape and valuation benchmarks)")
 	flagRequests    = flag.Int("requests", 20_000, "requests per measured read run (each side, each round)")
 	flagWrites      = flag.Int("writes", 2_000, "requests per measured write run (each side, each round)")
+	flagWriteRounds = flag.Int("write-rounds", 3, "rounds per write figure, the sides alternating: a write run lasts a second or two, and one checkpoint landing in one side's run moves a single round's ratio by ±0.05")
 	flagSeconds     = flag.Duration("seconds", 30*time.Second, "cap on one measured run, whatever -requests or -writes say")
 	flagConcurrency = flag.Int("concurrency", 16, "concurrent requests (vegeta workers, one connection each)")
 	flagStarts      = flag.Int("starts", 5, "cold starts measured (the median is reported)")
@@ -177,8 +178,8 @@ func writeResults(name string, code int) error {
 		strings.TrimPrefix(runtime.Version(), "go"), moduleVersion("github.com/pocketbase/pocketbase"), moduleVersion("github.com/tsenart/vegeta/v12"))
 	fmt.Fprintf(&s, "- Sizes: -questions %d -votes %d -answers %d -users %d -properties %d\n",
 		*flagQuestions, *flagVotes, *flagAnswers, *flagUsers, *flagProperties)
-	fmt.Fprintf(&s, "- Load: %d concurrent connections at the highest rate they sustain; each measured run is %d reads or %d writes, cut at %s; rounds per figure: -benchtime %s, the sides alternating within each round\n",
-		*flagConcurrency, *flagRequests, *flagWrites, *flagSeconds, flagValue("test.benchtime"))
+	fmt.Fprintf(&s, "- Load: %d concurrent connections at the highest rate they sustain; each measured run is %d reads or %d writes, cut at %s; rounds per figure: -benchtime %s (write figures %d times that), the sides alternating within each round\n",
+		*flagConcurrency, *flagRequests, *flagWrites, *flagSeconds, flagValue("test.benchtime"), *flagWriteRounds)
 	pattern := flagValue("test.bench")
 	ran := map[string]bool{}
 	var names []string

@@ -264,7 +264,7 @@ func (q *questionsBench) writeVote(b *testing.B) {
 		return fmt.Sprintf(`{"question":%q,"author":%q,"kind":%q}`, question, author, kind)
 	})
 	q.wrote = true
-	t := compare(b, q.srv, *flagWrites, ours, twin)
+	t := compareRounds(b, q.srv, *flagWrites, *flagWriteRounds, ours, twin)
 	r := recordVs(b, "Vote create (POST /api/collections/votes/records: a trigger counts and re-ranks)", t[0],
 		"create on votes_twin (same fields, rules, indexes, rows; no hooks)", t[1], ratioAtLeast(0.8, "≥ 80 % of the twin"))
 	q.profileIfMissed(b, r, ours)
@@ -275,7 +275,7 @@ func (q *questionsBench) writeAnswer(b *testing.B) {
 		return fmt.Sprintf(`{"question":%q,"author":%q,"value":%d,"comment":"Benchmark answer %d"}`, question, author, 1+n%5, n)
 	})
 	q.wrote = true
-	t := compare(b, q.srv, *flagWrites, ours, twin)
+	t := compareRounds(b, q.srv, *flagWrites, *flagWriteRounds, ours, twin)
 	r := recordVs(b, "Answer create (POST /api/collections/answers/records: a trigger counts and re-ranks)", t[0],
 		"create on answers_twin (same fields, rules, indexes, rows; no hooks)", t[1], ratioAtLeast(0.8, "≥ 80 % of the twin"))
 	q.profileIfMissed(b, r, ours)
