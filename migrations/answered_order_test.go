@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
-
 	"github.com/rollcall/rollcall/internal/apptest"
 )
 
@@ -13,30 +11,11 @@ import (
 // no entry in it); going back restores the ranking tie-break.
 func TestAnsweredOrderMigration(t *testing.T) {
 	app := apptest.NewEmpty(t)
-	index := func() string {
-		t.Helper()
-		var sql string
-		if err := app.DB().NewQuery("SELECT sql FROM sqlite_master WHERE name = 'idx_questions_answered'").Row(&sql); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(strings.Fields(sql), " ")
-	}
-	if got := index(); !strings.Contains(got, "( `answers` DESC, `created` DESC, `id` ) WHERE `hidden` = FALSE AND `answers` > 0") {
+	if got := schemaSQL(t, app, "idx_questions_answered"); !strings.Contains(got, "( `answers` DESC, `created` DESC, `id` ) WHERE `hidden` = FALSE AND `answers` > 0") {
 		t.Fatalf("after the migrations: %s", got)
 	}
-	var down func(core.App) error
-	for _, m := range core.AppMigrations.Items() {
-		if strings.HasPrefix(m.File, "1763900013_") {
-			down = m.Down
-		}
-	}
-	if down == nil {
-		t.Fatal("migration 1763900013 is not registered")
-	}
-	if err := down(app); err != nil {
-		t.Fatal(err)
-	}
-	if got := index(); !strings.Contains(got, "( `answers` DESC, `ranking` DESC, `created` DESC, `id` ) WHERE `hidden` = FALSE AND `answers` > 0") {
+	runDown(t, app, "1763900013_")
+	if got := schemaSQL(t, app, "idx_questions_answered"); !strings.Contains(got, "( `answers` DESC, `ranking` DESC, `created` DESC, `id` ) WHERE `hidden` = FALSE AND `answers` > 0") {
 		t.Fatalf("after going back: %s", got)
 	}
 }

@@ -1,10 +1,7 @@
 package migrations_test
 
 import (
-	"strings"
 	"testing"
-
-	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rollcall/rollcall/internal/apptest"
 	"github.com/rollcall/rollcall/questions"
@@ -18,18 +15,7 @@ func TestCounterTriggersMigration(t *testing.T) {
 	db := app.DB()
 	sameTriggers(t, db, `rollcall\_%`, questions.CounterTriggers())
 
-	reverted := false
-	for _, m := range core.AppMigrations.Items() {
-		if strings.HasPrefix(m.File, "1763900010_") {
-			if err := m.Down(app); err != nil {
-				t.Fatal(err)
-			}
-			reverted = true
-		}
-	}
-	if !reverted {
-		t.Fatal("migration 1763900010 not registered")
-	}
+	runDown(t, app, "1763900010_")
 	if n := apptest.Count(t, app, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rollcall\\_%' ESCAPE '\\'"); n != 0 {
 		t.Fatalf("%d counter triggers left after the down step", n)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/rollcall/rollcall/internal/apptest"
 	"github.com/rollcall/rollcall/questions"
@@ -53,6 +54,32 @@ func TestQuestionSearchMigration(t *testing.T) {
 	if err := db.NewQuery("SELECT count(*) FROM questions_search").Row(&n); err != nil || n != 1 {
 		t.Errorf("index holds %d rows (%v), want bob's shown question only", n, err)
 	}
+}
+
+// schemaSQL returns the CREATE statement SQLite holds for name, its
+// whitespace collapsed to single spaces.
+func schemaSQL(t *testing.T, app core.App, name string) string {
+	t.Helper()
+	var sql string
+	if err := app.DB().NewQuery("SELECT sql FROM sqlite_master WHERE name = {:name}").Bind(dbx.Params{"name": name}).Row(&sql); err != nil {
+		t.Fatalf("schema of %s: %v", name, err)
+	}
+	return strings.Join(strings.Fields(sql), " ")
+}
+
+// runDown runs the down step of the migration whose file starts with
+// prefix, failing when none is registered.
+func runDown(t *testing.T, app core.App, prefix string) {
+	t.Helper()
+	for _, m := range core.AppMigrations.Items() {
+		if strings.HasPrefix(m.File, prefix) {
+			if err := m.Down(app); err != nil {
+				t.Fatalf("down %s: %v", m.File, err)
+			}
+			return
+		}
+	}
+	t.Fatalf("migration %s is not registered", prefix)
 }
 
 // sameTriggers fails unless the triggers named like pattern (a LIKE with

@@ -39,11 +39,7 @@ func TestValuationFindingIndexes(t *testing.T) {
 	}
 	// The facets index leads with the year and the suburb in NOCASE: the
 	// suburb prefix and the grouped counts walk it in order.
-	var sql string
-	if err := app.DB().NewQuery("SELECT sql FROM sqlite_master WHERE name = 'idx_properties_facets'").Row(&sql); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(strings.Join(strings.Fields(sql), " "), "( `year`, `address_suburb` COLLATE NOCASE, `use_code`,") {
+	if sql := schemaSQL(t, app, "idx_properties_facets"); !strings.Contains(sql, "( `year`, `address_suburb` COLLATE NOCASE, `use_code`,") {
 		t.Errorf("facets index: %s", sql)
 	}
 
