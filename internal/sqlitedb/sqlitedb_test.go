@@ -52,6 +52,19 @@ func kept(t *testing.T, db *sql.DB) []string {
 	return out
 }
 
+// queryTwice runs query on c twice, closing its rows: a text is kept
+// prepared from its second run.
+func queryTwice(t *testing.T, c *sql.Conn, query string, args ...any) {
+	t.Helper()
+	for range 2 {
+		r, err := c.QueryContext(context.Background(), query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		r.Close()
+	}
+}
+
 // A statement is kept from its second run on and reused after; one-off
 // texts and schema statements are never kept.
 func TestStatementsKeptFromTheirSecondRun(t *testing.T) {
@@ -134,13 +147,7 @@ func TestKeptStatementInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for range 2 { // kept from here on
-		r, err := c.QueryContext(ctx, q, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r.Close()
-	}
+	queryTwice(t, c, q, 0) // kept from here on
 	outer, err := c.QueryContext(ctx, q, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -195,23 +202,14 @@ func TestCacheBounded(t *testing.T) {
 	}
 	ctx := context.Background()
 	first := "SELECT id FROM t ORDER BY id"
-	for range 2 {
-		r, _ := c.QueryContext(ctx, first)
-		r.Close()
-	}
+	queryTwice(t, c, first)
 	open, err := c.QueryContext(ctx, first)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 { // push first out while its rows are open
 		q := fmt.Sprintf("SELECT id + %d FROM t", i)
-		for range 2 {
-			r, err := c.QueryContext(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r.Close()
-		}
+		queryTwice(t, c, q)
 	}
 	var got []int
 	for open.Next() {
