@@ -36,6 +36,7 @@ type questionsBench struct {
 	profBinary         string   // the profiling build, once built
 	staticSize         int      // bytes of the static top-20 file
 	staticSignedInSize int      // bytes of the reader's static top-20 file
+	pagesCopy          string   // a copy of the dataset's data.db for the pages figures
 	loaded, wrote      bool
 }
 
@@ -43,8 +44,9 @@ type questionsBench struct {
 // -users) into a fresh data dir, checks its ranking with `rollcall ranking
 // check`, serves it with the release build of `rollcall serve` on loopback
 // and measures, each beside its baseline: the home top-20 anonymous and
-// signed in, vote and answer writes, the binary's footprint, and the vote
-// save without HTTP. Select parts with e.g. -bench 'Questions/Top'.
+// signed in, vote and answer writes, the pages a counted write costs SQLite,
+// the binary's footprint, and the vote save without HTTP. Select parts with
+// e.g. -bench 'Questions/Top'.
 func BenchmarkQuestions(b *testing.B) {
 	q := &questionsBench{dir: b.TempDir()}
 	q.data = filepath.Join(q.dir, "pb_data")
@@ -56,6 +58,7 @@ func BenchmarkQuestions(b *testing.B) {
 	}
 	q.ds = ds
 	generated := time.Since(start)
+	q.copyForPages(b)
 	q.binary = buildBinary(b, q.dir, "rollcall", "..", append(slices.Clone(releaseFlags), "-overlay="+q.staticTopOverlay(b))...)
 	collector.fact(b, "Questions dataset: %d questions, %d votes, %d answers, %d users, generated in %s; `rollcall ranking check` before the runs: %s",
 		*flagQuestions, *flagVotes, *flagAnswers, *flagUsers, generated.Round(time.Second), q.rankingCheck(b))
@@ -74,6 +77,7 @@ func BenchmarkQuestions(b *testing.B) {
 		b.Run("vote", q.writeVote)
 		b.Run("answer", q.writeAnswer)
 	})
+	b.Run("Pages", q.pages)
 	b.Run("Footprint", q.footprint)
 	b.Run("Save", q.save)
 	if q.wrote { // the writes kept every counter and ranking exact

@@ -1,0 +1,139 @@
+package bench
+
+import (
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rollcall/rollcall/internal/sqlitedb"
+	"github.com/rollcall/rollcall/questions"
+)
+
+// walFrame is one page in the WAL: the page and its 24-byte frame header.
+const walFrame = 4096 + 24
+
+// copyForPages copies the freshly generated data.db (closed, so checkpointed)
+// before the server touches it: the pages figures insert into the copy.
+func (q *questionsBench) copyForPages(b *testing.B) {
+	dir := filepath.Join(q.dir, "pages")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	src, err := os.Open(filepath.Join(q.data, "data.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(filepath.Join(dir, "data.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		b.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		b.Fatal(err)
+	}
+	q.pagesCopy = dst.Name()
+}
+
+// pages measures an answer's and a vote's INSERT in plain SQL, no HTTP and
+// no Go hook, beside the same INSERT into the hook-free twin: the WAL pages
+// each commit writes (checkpoints off), and the time per insert with the
+// server's checkpointing. It shows what the counter trigger costs
+// SQLite itself, the floor under the REST write ratios.
+func (q *questionsBench) pages(b *testing.B) {
+	if q.pagesCopy == "" {
+		b.Skip("no copy of the dataset")
+	}
+	path := q.pagesCopy
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-32000)&_txlock=immediate")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+
+	const block = 500
+	seq := 0
+	// insert writes n rows into table, each in its own commit, on questions
+	// spread over the dataset, by authors no question has.
+	insert := func(table string, n int) time.Duration {
+		var stmt *sql.Stmt
+		if table == questions.Votes || table == votesTwin {
+			stmt, err = db.Prepare("INSERT INTO `" + table + "` (id, author, question, kind, created, updated) " +
+				"VALUES (?, ?, ?, 'like', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')")
+		} else {
+			stmt, err = db.Prepare("INSERT INTO `" + table + "` (id, author, question, value, comment, created, updated) " +
+				"VALUES (?, ?, ?, 4, 'Clear and useful, thank you.', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')")
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer stmt.Close()
+		start := time.Now()
+		for range n {
+			seq++
+			if _, err := stmt.Exec(fmt.Sprintf("p%014d", seq), fmt.Sprintf("x%014d", seq%64), questionID(seq*7919%q.ds.questions)); err != nil {
+				b.Fatalf("insert into %s: %v", table, err)
+			}
+		}
+		return time.Since(start)
+	}
+	walSize := func() int64 {
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			return 0
+		}
+		return st.Size()
+	}
+	exec := func(query string) {
+		if _, err := db.Exec(query); err != nil {
+			b.Fatalf("%s: %v", query, err)
+		}
+	}
+	// frames: the WAL's growth over a block, from an empty WAL.
+	frames := func(table string) float64 {
+		exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		before := walSize()
+		insert(table, block)
+		return float64(walSize()-before) / walFrame / block
+	}
+	for b.Loop() {
+		for _, pair := range [][2]string{{questions.Answers, answersTwin}, {questions.Votes, votesTwin}} {
+			ours, twin := pair[0], pair[1]
+			exec("PRAGMA wal_autocheckpoint=0")
+			fTwin, fOurs := frames(twin), frames(ours)
+			fOurs, fTwin = (fOurs+frames(ours))/2, (fTwin+frames(twin))/2
+			exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", sqlitedb.CheckpointPages)) // as the server runs
+			var dOurs, dTwin time.Duration
+			for round := range 4 {
+				if round%2 == 0 {
+					dTwin += insert(twin, block)
+					dOurs += insert(ours, block)
+				} else {
+					dOurs += insert(ours, block)
+					dTwin += insert(twin, block)
+				}
+			}
+			n := float64(4 * block)
+			collector.add(b, row{figure: fmt.Sprintf("WAL pages per %s INSERT in SQL (no HTTP, no Go; the counter trigger)", singular(ours)),
+				value: fOurs, unit: "pages", baseline: "the same INSERT into " + twin, base: fTwin,
+				note: fmt.Sprintf("%s µs against %s µs per insert with the server's checkpointing (%s inserts a side, on a copy of the dataset)",
+					num(dOurs.Seconds()*1e6/n), num(dTwin.Seconds()*1e6/n), num(n))})
+		}
+	}
+}
+
+func singular(collection string) string {
+	if collection == questions.Votes {
+		return "vote"
+	}
+	return "answer"
+}
