@@ -2,6 +2,7 @@ package sqlitedb
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,7 +12,8 @@ import (
 
 // Both databases keep PocketBase's own pragmas (core.DefaultDBConnect, read
 // back from a connection it opened), so an upgrade that changes them shows
-// here; auxiliary.db (the logs) alone gets a small page cache.
+// here; auxiliary.db (the logs) alone gets a small page cache, and both
+// checkpoint after CheckpointPages WAL pages.
 func TestPragmasArePocketBasesButTheLogCache(t *testing.T) {
 	dir := t.TempDir()
 	pocketbase, err := core.DefaultDBConnect(filepath.Join(dir, "pocketbase.db"))
@@ -19,7 +21,7 @@ func TestPragmasArePocketBasesButTheLogCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pocketbase.Close()
-	pragmas := []string{"busy_timeout", "journal_mode", "journal_size_limit", "synchronous", "foreign_keys", "temp_store", "cache_size"}
+	pragmas := []string{"busy_timeout", "journal_mode", "journal_size_limit", "synchronous", "foreign_keys", "temp_store", "cache_size", "wal_autocheckpoint"}
 	for _, file := range []string{"data.db", "auxiliary.db"} {
 		db, err := Connect(filepath.Join(dir, file))
 		if err != nil {
@@ -35,6 +37,9 @@ func TestPragmasArePocketBasesButTheLogCache(t *testing.T) {
 			}
 			if file == "auxiliary.db" && pragma == "cache_size" {
 				want = "-2000"
+			}
+			if pragma == "wal_autocheckpoint" {
+				want = strconv.Itoa(CheckpointPages)
 			}
 			if got != want {
 				t.Errorf("%s: %s is %s, want %s", file, pragma, got, want)
