@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"database/sql"
 	"fmt"
 	"io"
 	"os"
@@ -51,27 +50,26 @@ func (q *questionsBench) pages(b *testing.B) {
 		b.Skip("no copy of the dataset")
 	}
 	path := q.pagesCopy
-	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=cache_size(-32000)&_txlock=immediate")
+	conn, err := sqlitedb.Connect(path) // the server's pragmas and kept statements
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	defer conn.Close()
+	db := conn.DB()
+	db.SetMaxOpenConns(1) // as PocketBase writes: one connection
 
 	const block = 500
 	seq := 0
 	// insert writes n rows into table, each in its own commit, on questions
 	// spread over the dataset, by authors no question has.
 	insert := func(table string, n int) time.Duration {
-		var stmt *sql.Stmt
+		query := "INSERT INTO `" + table + "` (id, author, question, value, comment, created, updated) " +
+			"VALUES (?, ?, ?, 4, 'Clear and useful, thank you.', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')"
 		if table == questions.Votes || table == votesTwin {
-			stmt, err = db.Prepare("INSERT INTO `" + table + "` (id, author, question, kind, created, updated) " +
-				"VALUES (?, ?, ?, 'like', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')")
-		} else {
-			stmt, err = db.Prepare("INSERT INTO `" + table + "` (id, author, question, value, comment, created, updated) " +
-				"VALUES (?, ?, ?, 4, 'Clear and useful, thank you.', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')")
+			query = "INSERT INTO `" + table + "` (id, author, question, kind, created, updated) " +
+				"VALUES (?, ?, ?, 'like', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')"
 		}
+		stmt, err := db.Prepare(query)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -111,7 +109,7 @@ func (q *questionsBench) pages(b *testing.B) {
 			fTwin, fOurs := frames(twin), frames(ours)
 			fOurs, fTwin = (fOurs+frames(ours))/2, (fTwin+frames(twin))/2
 			exec("PRAGMA wal_checkpoint(TRUNCATE)")
-			exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", sqlitedb.CheckpointPages)) // as the server runs
+			exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", sqlitedb.CheckpointPages)) // back to the server's
 			var dOurs, dTwin time.Duration
 			for round := range 4 {
 				if round%2 == 0 {
