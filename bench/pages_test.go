@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,32 +13,37 @@ import (
 	"github.com/rollcall/rollcall/questions"
 )
 
-// walFrame is one page in the WAL: the page and its 24-byte frame header.
+// walFrame is one page in the WAL: a page of SQLite's default size, which
+// PocketBase keeps, and its 24-byte frame header.
 const walFrame = 4096 + 24
 
-// copyForPages copies the freshly generated data.db (closed, so checkpointed)
-// before the server touches it: the pages figures insert into the copy.
+// copyForPages copies the freshly generated data.db, and its WAL if closing
+// left one, before the server touches them: the pages figures insert into
+// the copy.
 func (q *questionsBench) copyForPages(b *testing.B) {
 	dir := filepath.Join(q.dir, "pages")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	src, err := os.Open(filepath.Join(q.data, "data.db"))
-	if err != nil {
-		b.Fatal(err)
+	for _, name := range []string{"data.db", "data.db-wal"} {
+		src, err := os.Open(filepath.Join(q.data, name))
+		if os.IsNotExist(err) && name != "data.db" {
+			continue
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		dst, err := os.Create(filepath.Join(dir, name))
+		if err == nil {
+			_, err = io.Copy(dst, src)
+			err = errors.Join(err, dst.Close())
+		}
+		src.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
-	defer src.Close()
-	dst, err := os.Create(filepath.Join(dir, "data.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		b.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		b.Fatal(err)
-	}
-	q.pagesCopy = dst.Name()
+	q.pagesCopy = filepath.Join(dir, "data.db")
 }
 
 // pages measures an answer's and a vote's INSERT in plain SQL, no HTTP and
@@ -50,7 +56,7 @@ func (q *questionsBench) pages(b *testing.B) {
 		b.Skip("no copy of the dataset")
 	}
 	path := q.pagesCopy
-	conn, err := sqlitedb.Connect(path) // the server's pragmas and kept statements
+	conn, err := sqlitedb.Connect(path) // the server's pragmas
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +67,9 @@ func (q *questionsBench) pages(b *testing.B) {
 	const block = 500
 	seq := 0
 	// insert writes n rows into table, each in its own commit, on questions
-	// spread over the dataset, by authors no question has.
+	// spread over the dataset, by 64 authors no question has; an author
+	// changes each time the questions come round again, so no (question,
+	// author) pair repeats.
 	insert := func(table string, n int) time.Duration {
 		query := "INSERT INTO `" + table + "` (id, author, question, value, comment, created, updated) " +
 			"VALUES (?, ?, ?, 4, 'Clear and useful, thank you.', '2026-12-01 10:00:00.000Z', '2026-12-01 10:00:00.000Z')"
@@ -77,7 +85,8 @@ func (q *questionsBench) pages(b *testing.B) {
 		start := time.Now()
 		for range n {
 			seq++
-			if _, err := stmt.Exec(fmt.Sprintf("p%014d", seq), fmt.Sprintf("x%014d", seq%64), questionID(seq*7919%q.ds.questions)); err != nil {
+			author := fmt.Sprintf("x%014d", seq%64+64*(seq/q.ds.questions))
+			if _, err := stmt.Exec(fmt.Sprintf("p%014d", seq), author, questionID(seq*7919%q.ds.questions)); err != nil {
 				b.Fatalf("insert into %s: %v", table, err)
 			}
 		}
@@ -95,9 +104,17 @@ func (q *questionsBench) pages(b *testing.B) {
 			b.Fatalf("%s: %v", query, err)
 		}
 	}
+	// truncate empties the WAL; nothing else has the copy open, so it
+	// cannot be busy, but a WAL left with old frames would count them.
+	truncate := func() {
+		var busy, log, done int
+		if err := db.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &log, &done); err != nil || busy != 0 {
+			b.Fatalf("empty the WAL: busy %d, %v", busy, err)
+		}
+	}
 	// frames: the WAL's growth over a block, from an empty WAL.
 	frames := func(table string) float64 {
-		exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		truncate()
 		before := walSize()
 		insert(table, block)
 		return float64(walSize()-before) / walFrame / block
@@ -108,7 +125,7 @@ func (q *questionsBench) pages(b *testing.B) {
 			exec("PRAGMA wal_autocheckpoint=0")
 			fTwin, fOurs := frames(twin), frames(ours)
 			fOurs, fTwin = (fOurs+frames(ours))/2, (fTwin+frames(twin))/2
-			exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			truncate()
 			exec(fmt.Sprintf("PRAGMA wal_autocheckpoint=%d", sqlitedb.CheckpointPages)) // back to the server's
 			var dOurs, dTwin time.Duration
 			for round := range 4 {

@@ -8,10 +8,9 @@ import (
 	"github.com/pocketbase/dbx"
 )
 
-// CheckpointPages is how many WAL pages a commit leaves before it copies
-// them back into the database. SQLite's default is 1,000; four times that
-// checkpoints a quarter as often and copies a page many commits changed
-// once (0020).
+// CheckpointPages is the WAL size, in pages, at which a commit runs a
+// passive checkpoint. SQLite's default is 1,000; four times that syncs a
+// quarter as often and copies a page many commits changed once (0020).
 const CheckpointPages = 4000
 
 // Connect opens a database with PocketBase's own pragmas
