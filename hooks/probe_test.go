@@ -80,10 +80,11 @@ func noisyPNG(t testing.TB, side int) []byte {
 }
 
 // Every record-write body is capped before it is read, whatever its
-// encoding: 413 naming "body", nothing stored, and a chunked body is read
-// no further than its cap. Files keep their own limit (the file field's
-// MaxSize), so an avatar well past 64 KiB still uploads.
-func TestRecordBodiesAreCappedBeforeReading(t *testing.T) {
+// encoding, and so is every other API write but a superuser's: 413 naming
+// "body", nothing stored, and a chunked body is read no further than its
+// cap. Files keep their own limit (the file field's MaxSize), so an avatar
+// well past 64 KiB still uploads.
+func TestBodiesAreCappedBeforeReading(t *testing.T) {
 	const form = "application/x-www-form-urlencoded"
 	multipartType := "multipart/form-data; boundary=" + boundary
 	mib := int64(1 << 20)
@@ -119,6 +120,13 @@ func TestRecordBodiesAreCappedBeforeReading(t *testing.T) {
 			chunked(multipartPart("avatar", "a.png"), 31*mib, multipartEnd), avatarLimit + 1},
 		{"70 KiB JSON sign-up", http.MethodPost, usersURL, "", "application/json",
 			strings.NewReader(`{"username":"newbie","name":"` + strings.Repeat("a", 70<<10) + `"}`), 0},
+		// Writes that are not records: PocketBase alone reads up to 32 MiB.
+		{"31 MiB JSON sign-in, chunked", http.MethodPost, "/api/collections/users/auth-with-password", "", "application/json",
+			chunked(`{"identity":"alice@example.com","password":"`, 31*mib, `"}`), request.MaxBody + 1},
+		{"70 KiB password-reset request", http.MethodPost, "/api/collections/users/request-password-reset", "", "application/json",
+			strings.NewReader(`{"email":"` + strings.Repeat("a", 70<<10) + `@example.com"}`), 0},
+		{"70 KiB realtime subscription", http.MethodPost, "/api/realtime", "alice", "application/json",
+			strings.NewReader(`{"clientId":"x","subscriptions":["` + strings.Repeat("a", 70<<10) + `"]}`), 0},
 	}
 	for _, tc := range cases {
 		var before string
@@ -190,6 +198,22 @@ func TestRecordBodiesAreCappedBeforeReading(t *testing.T) {
 			},
 		}).Test(t)
 	}
+}
+
+// A superuser's write that is not a record keeps PocketBase's own cap: a
+// collections import or a settings body may pass 64 KiB.
+func TestSuperuserWritesKeepPocketBasesCap(t *testing.T) {
+	padding := strings.Repeat(" ", 70<<10) // whitespace keeps the JSON valid
+	(&tests.ApiScenario{
+		Name: "70 KiB settings body", Method: http.MethodPatch, URL: "/api/settings",
+		Body:            strings.NewReader(`{"meta":{"appName":"Rollcall test"}` + padding + `}`),
+		Headers:         map[string]string{"Authorization": fixture.Tokens["super"], "Content-Type": "application/json"},
+		ExpectedStatus:  http.StatusOK,
+		ExpectedContent: []string{`"appName":"Rollcall test"`},
+		ExpectedEvents: map[string]int{"OnSettingsUpdateRequest": 1, "OnSettingsReload": 1, "OnModelValidate": 1,
+			"OnModelUpdate": 1, "OnModelUpdateExecute": 1, "OnModelAfterUpdateSuccess": 1},
+		TestAppFactory: fixture.Factory(nil),
+	}).Test(t)
 }
 
 // Media types are case-insensitive and may carry parameters (RFC 9110):

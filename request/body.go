@@ -26,16 +26,22 @@ import (
 // rawBodyKey holds a record write's JSON body as the client sent it.
 const rawBodyKey = "rollcall.rawBody"
 
-// MaxBody caps a record-write body (files apart, see RecordBodyLimit) and
-// the scrape trigger's body: the largest valid question (a 5,000-character
-// description) is far below it.
+// MaxBody caps a record-write body (files apart, see RecordBodyLimit), the
+// scrape trigger's body, and any other API write but a superuser's (sign-in,
+// reset and verification requests, realtime subscriptions): the largest
+// valid question (a 5,000-character description) is far below it.
 const MaxBody = 64 << 10
+
+// batchPath is PocketBase's batch API, off unless a superuser turns it on;
+// its own settings (Settings → Batch) size it.
+const batchPath = "/api/batch"
 
 // BodyCheck is a router middleware in front of every API write. It reads the
 // Content-Type as RFC 9110 says (case-insensitive), caps every record-write
-// body at RecordBodyLimit before any of it is read, and refuses an
-// unreadable JSON body with a 400 that names "body", where PocketBase would
-// answer a bare "Something went wrong".
+// body at RecordBodyLimit and every other write but a superuser's at MaxBody
+// before any of it is read, and refuses an unreadable JSON body with a 400
+// that names "body", where PocketBase would answer a bare "Something went
+// wrong".
 func BodyCheck() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id:       "rollcallBodyCheck",
@@ -65,7 +71,15 @@ func checkBody(e *core.RequestEvent) error {
 			}
 		}
 	}
-	limit := int64(-1)
+	limit := int64(-1) // PocketBase's own cap: superusers import collections and restore settings
+	if !isRecordWrite(r.URL.Path) && r.URL.Path != batchPath && !e.HasSuperuserAuth() {
+		// Without this a stranger's sign-in could send 32 MiB, read whole.
+		limit = MaxBody
+		if r.ContentLength > limit {
+			return tooLarge(limit)
+		}
+		capBody(r, limit)
+	}
 	if isRecordWrite(r.URL.Path) {
 		if r.ContentLength != 0 && !recordBodyTypes[mediaType] {
 			// PocketBase answers "Unsupported Content-Type" without naming
@@ -79,7 +93,7 @@ func checkBody(e *core.RequestEvent) error {
 			if r.ContentLength > limit {
 				return tooLarge(limit)
 			}
-			r.Body = &cappedBody{ReadCloser: r.Body, remaining: limit, limit: limit}
+			capBody(r, limit)
 		}
 	}
 	if mediaType != "application/json" {
@@ -154,6 +168,10 @@ func RecordBodyLimit(c *core.Collection, mediaType string) int64 {
 
 // cappedBody stops a body at its cap with a 413 that names "body"; PocketBase
 // passes an *router.ApiError from a form parse through unchanged.
+func capBody(r *http.Request, limit int64) {
+	r.Body = &cappedBody{ReadCloser: r.Body, remaining: limit, limit: limit}
+}
+
 type cappedBody struct {
 	io.ReadCloser
 	remaining, limit int64
@@ -173,6 +191,15 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 		return n + int(b.remaining), tooLarge(b.limit)
 	}
 	return n, err
+}
+
+// Reread rewinds the body beneath, as PocketBase's own cap does: sign-in
+// reads its body twice.
+func (b *cappedBody) Reread() {
+	if rr, ok := b.ReadCloser.(router.Rereader); ok {
+		rr.Reread()
+		b.remaining = b.limit
+	}
 }
 
 func tooLarge(limit int64) error {
