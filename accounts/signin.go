@@ -33,11 +33,7 @@ const (
 // attempt in the window is refused with 429, the right password too; a
 // successful sign-in clears the count.
 func (h *Hooks) LimitFailedSignIns(e *core.RecordAuthWithPasswordRequestEvent) error {
-	key := identityKey(e.Identity)
-	if e.Collection != nil && e.Collection.Name != "users" {
-		// a superuser and a user may share an email: count them apart
-		key = identityKey(e.Collection.Name + "\x00" + e.Identity)
-	}
+	key := signInKey(e.Collection, e.Identity)
 	now := h.cfg.Now()
 	if wait, ok := h.signIns.begin(key, now); !ok {
 		e.Response.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -51,6 +47,30 @@ func (h *Hooks) LimitFailedSignIns(e *core.RecordAuthWithPasswordRequestEvent) e
 		h.signIns.undo(key) // not a wrong password (e.g. a server error): don't count it
 	}
 	return err
+}
+
+// LiftSignInLimit clears the failed sign-ins of an account whose password
+// was just reset, under its email and its username: whoever read the reset
+// mail owns the account, and must not wait out a stranger's guesses.
+func (h *Hooks) LiftSignInLimit(e *core.RecordConfirmPasswordResetRequestEvent) error {
+	if err := e.Next(); err != nil {
+		return err
+	}
+	for _, identity := range []string{e.Record.Email(), e.Record.GetString("username")} {
+		if identity != "" {
+			h.signIns.succeeded(signInKey(e.Collection, identity))
+		}
+	}
+	return nil
+}
+
+// signInKey is an identity's key in the failed sign-in table.
+func signInKey(c *core.Collection, identity string) [sha256.Size]byte {
+	if c != nil && c.Name != "users" {
+		// a superuser and a user may share an email: count them apart
+		return identityKey(c.Name + "\x00" + identity)
+	}
+	return identityKey(identity)
 }
 
 // identityKey normalises an identity and hashes it: the table then never
@@ -121,7 +141,8 @@ func (f *failures) begin(key [sha256.Size]byte, now time.Time) (time.Duration, b
 	return 0, true
 }
 
-// succeeded clears an identity after a sign-in with the right password.
+// succeeded clears an identity after a sign-in with the right password or
+// a password reset.
 func (f *failures) succeeded(key [sha256.Size]byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -487,6 +487,55 @@ func TestFailedSignInLimit(t *testing.T) {
 	}
 }
 
+// A password reset lifts the failed sign-in limit of its account, under its
+// email and its username; a reset that fails lifts nothing.
+func TestPasswordResetLiftsSignInLimit(t *testing.T) {
+	noSendmail(t)
+	app := fixture.NewApp(t, nil)
+	defer app.Cleanup()
+	app.Settings().RateLimits.Enabled = false // the per-IP limit (10/min) would answer first
+	client := apptest.Serve(t, app)
+	signIn := func(identity, password string) int {
+		status, _ := client.Do(http.MethodPost, usersAPI+"/auth-with-password", "", map[string]string{"identity": identity, "password": password})
+		return status
+	}
+	reset := func(token string) int {
+		status, _ := client.Do(http.MethodPost, usersAPI+"/confirm-password-reset", "",
+			map[string]string{"token": token, "password": "a-new-password", "passwordConfirm": "a-new-password"})
+		return status
+	}
+	for _, identity := range []string{"alice", "alice@example.com"} {
+		for range accounts.MaxFailedSignIns {
+			signIn(identity, "wrong-password")
+		}
+		if status := signIn(identity, apptest.Password); status != 429 {
+			t.Fatalf("%s after %d failures: %d, want 429", identity, accounts.MaxFailedSignIns, status)
+		}
+	}
+	if status := reset("not-a-token"); status != 400 {
+		t.Fatalf("a bad reset token: %d, want 400", status)
+	}
+	if status := signIn("alice", apptest.Password); status != 429 {
+		t.Fatalf("after a failed reset: %d, want 429 still", status)
+	}
+	alice, err := app.FindRecordById("users", apptest.Alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := alice.NewPasswordResetToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status := reset(token); status != 204 {
+		t.Fatalf("reset: %d, want 204", status)
+	}
+	for _, identity := range []string{"alice", "alice@example.com"} {
+		if status := signIn(identity, "a-new-password"); status != 200 {
+			t.Errorf("%q with the new password after the reset: %d, want 200", identity, status)
+		}
+	}
+}
+
 func slicesRepeat(s string, n int) []string {
 	out := make([]string, n)
 	for i := range out {

@@ -127,6 +127,7 @@ func bindRecordHooks(app core.App, h handlers) {
 	a := h.accounts
 	app.OnRecordCreateRequest(questions.Users).BindFunc(a.SendVerification)
 	app.OnRecordAuthWithPasswordRequest(questions.Users, core.CollectionNameSuperusers).BindFunc(a.LimitFailedSignIns)
+	app.OnRecordConfirmPasswordResetRequest(questions.Users, core.CollectionNameSuperusers).BindFunc(a.LiftSignInLimit)
 	app.OnRecordAuthWithOAuth2Request(questions.Users).BindFunc(a.NameOAuth2User)
 	app.OnRecordCreateRequest(questions.Questions, questions.Answers, questions.Votes, moderation.Reports).BindFunc(a.RequireVerified)
 	app.OnRecordUpdateRequest(questions.Questions, questions.Answers, questions.Votes).BindFunc(a.RequireVerified)

@@ -139,6 +139,10 @@ export function signInView() {
         fieldError(form, "password", "Wrong email, username or password.");
         form.querySelector("#in-password").select();
         form.querySelector("#in-password").focus();
+      } else if (err?.status === 429) {
+        // A reset lifts an account's lock at once (docs/accounts.md).
+        say(status, "That's too many tries — wait a few minutes, or ", "error",
+          h("a", { href: "/forgot" }, "reset your password"), " to sign in now.");
       } else {
         say(status, generalError(err), "error");
       }
