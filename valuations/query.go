@@ -279,10 +279,11 @@ func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(dateOnly, s); err == nil {
 		return t, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
+	// A space for the T, as the stored values (and RFC 3339 §5.6) have it.
+	if len(s) > len(dateOnly) && s[len(dateOnly)] == ' ' {
+		s = s[:len(dateOnly)] + "T" + s[len(dateOnly)+1:]
 	}
-	return time.Parse(storedLayout, s)
+	return time.Parse(time.RFC3339Nano, s)
 }
 
 // ParseRunLimit reads the run list's only parameter, limit.
