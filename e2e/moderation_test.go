@@ -311,3 +311,57 @@ func TestModerationStory(t *testing.T) {
 	guest.Open(s, "/moderation")
 	guest.WaitTrue(textHas("main", "Only moderators can see this page."), "the refusal, for a guest")
 }
+
+// A wave of reports loads in batches: the oldest 200 open reports, then
+// more on request, and likewise the 200 most recently hidden items. The
+// page says how many there are in all.
+func TestModerationQueueInBatches(t *testing.T) {
+	s := StartServer(t)
+	_, aliceToken := s.User(t, "alice")
+	_, carolToken := s.User(t, "carol")
+	modID, modToken := s.User(t, "mia")
+	moderator(t, s, modID)
+
+	const n = 201 // one past a batch
+	reported := make([]string, n)
+	for i := range reported {
+		reported[i] = s.Ask(t, aliceToken, fmt.Sprintf("Reported question number %d", i+1))
+		if status, out := s.API(t, "POST", "/api/collections/reports/records", carolToken, map[string]any{"question": reported[i], "reason": "spam"}); status != 200 {
+			t.Fatalf("report %d: %d %v", i+1, status, out)
+		}
+	}
+	for i := range n {
+		q := s.Ask(t, aliceToken, fmt.Sprintf("Hidden question number %d", i+1))
+		if status, out := s.API(t, "POST", "/api/collections/moderation_actions/records", modToken, map[string]any{"action": "hide", "question": q, "reason": "Spam"}); status != 200 {
+			t.Fatalf("hide %d: %d %v", i+1, status, out)
+		}
+	}
+
+	tab := NewBrowser(t).Tab()
+	tab.SignIn(s, "mia")
+	tab.Open(s, "/moderation")
+	item := func(q string) string { return fmt.Sprintf(`#panel-reports [data-item="q:%s"]`, q) }
+	tab.WaitTrue(fmt.Sprintf(`document.querySelectorAll("#panel-reports .mod-item").length === 200 && !!document.querySelector(%s) && !document.querySelector(%s)`,
+		jsq(item(reported[0])), jsq(item(reported[n-1]))), "the oldest 200 reports, the newest one not yet")
+	tab.WaitTrue(textHas("#panel-reports .mod-more", "These are the oldest 200 of 201 open reports."), "how many are open in all")
+	tab.WaitTrue(textHas("#tab-reports .count", "(200+)")+" && "+textHas("#tab-hidden .count", "(201)"), "the tabs' counts")
+	noPlaceholders(tab, "the queue in batches")
+	tab.Audit("/moderation, a batch of reports")
+	tab.Do(chromedp.ScrollIntoView("#panel-reports .mod-more"))
+	t.Logf("screenshot: %s", tab.Screenshot("moderation-batch-desktop", 1280, 900, false))
+	t.Logf("screenshot: %s", tab.Screenshot("moderation-batch-phone", 390, 844, true))
+	tab.Do(chromedp.EmulateViewport(1280, 900))
+
+	tab.Click("#panel-reports .mod-more button")
+	tab.WaitTrue(fmt.Sprintf(`document.querySelectorAll("#panel-reports .mod-item").length === 201 && document.activeElement === document.querySelector(%s)`, jsq(item(reported[n-1]))),
+		"the next report loaded, and focus on it")
+	tab.WaitTrue(`!document.querySelector("#panel-reports .mod-more") && document.querySelector("#tab-reports .count").textContent === " (201)"`, "no more to show, the full count")
+
+	tab.Click("#tab-hidden")
+	tab.WaitTrue(`document.querySelectorAll("#panel-hidden .mod-item").length === 200`, "the 200 most recently hidden")
+	tab.WaitTrue(textHas("#panel-hidden .mod-more", "These are the 200 most recently hidden of 201."), "how many are hidden in all")
+	tab.WaitTrue(textHas("#panel-hidden .mod-item h3", "Hidden question number 201"), "the most recently hidden first")
+	tab.Click("#panel-hidden .mod-more button")
+	tab.WaitTrue(`document.querySelectorAll("#panel-hidden .mod-item").length === 201 && !document.querySelector("#panel-hidden .mod-more")`, "the last hidden item loaded")
+	tab.WaitTrue(textHas("#panel-hidden li:last-child .mod-item h3", "Hidden question number 1"), "the oldest hidden last")
+}

@@ -50,22 +50,36 @@ export async function myOpenReports(question) {
   });
 }
 
-// openReports is every open report, oldest first, with the item in context.
-export async function openReports() {
-  return pb.collection("reports").getFullList({
+// The queue and the hidden list load this many at a time, and more on
+// request: a wave of reports must not load thousands of items at once.
+export const batch = 200;
+// maxLoaded is PocketBase's largest page: past it, deal with what is shown.
+export const maxLoaded = 1000;
+
+// openReports is the oldest `limit` open reports with the items in context,
+// and how many are open in all.
+export async function openReports(limit = batch) {
+  const page = await pb.collection("reports").getList(1, limit, {
     filter: "status = 'open'",
     sort: "created,id",
     expand: "question,question.author,answer,answer.author,reporter",
   });
+  return { items: page.items, total: page.totalItems };
 }
 
-// hiddenItems lists hidden questions and answers, most recently changed first.
-export async function hiddenItems() {
-  const [questions, answers] = await Promise.all([
-    pb.collection("questions").getFullList({ filter: "hidden = true", sort: "-updated,id", expand: "author" }),
-    pb.collection("answers").getFullList({ filter: "hidden = true", sort: "-updated,id", expand: "author,question" }),
-  ]);
-  return { questions, answers };
+// hiddenItems is the `limit` most recently hidden questions and answers,
+// and how many are hidden in all.
+export async function hiddenItems(limit = batch) {
+  const list = (collection, expand) => pb.collection(collection).getList(1, limit, { filter: "hidden = true", sort: "-updated,id", expand });
+  const [questions, answers] = await Promise.all([list("questions", "author"), list("answers", "author,question")]);
+  return { questions: questions.items, answers: answers.items, total: questions.totalItems + answers.totalItems };
+}
+
+// hiddenCount is how many questions and answers are hidden.
+export async function hiddenCount() {
+  const count = (collection) => pb.collection(collection).getList(1, 1, { filter: "hidden = true", fields: "id" }).then((p) => p.totalItems);
+  const [questions, answers] = await Promise.all([count("questions"), count("answers")]);
+  return questions + answers;
 }
 
 // log is one page of the moderation log, newest first.

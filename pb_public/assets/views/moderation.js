@@ -3,7 +3,7 @@
 // shown to moderators; the server's rules are what keep everyone else out.
 import { h, pageMount, setTitle } from "../dom.js";
 import { me } from "../api.js";
-import { openReports, hiddenItems, log, act, dismissAll, refreshMe, reasonLabel, actionError } from "../moderation-api.js";
+import { openReports, hiddenItems, hiddenCount, batch, maxLoaded, log, act, dismissAll, refreshMe, reasonLabel, actionError } from "../moderation-api.js";
 import { openReasonDialog } from "./report.js";
 
 const tabs = [
@@ -92,18 +92,20 @@ export async function moderationView() {
 
   let order = []; // item keys in the order shown
   const resolved = new Map(); // key → the message shown where the item was
+  let reportLimit = batch; // the oldest open reports loaded; "Show more" adds a batch
 
   async function loadReports() {
     const panel = panels.reports;
-    let items;
+    let data;
     try {
-      items = await openReports();
+      data = await openReports(reportLimit);
     } catch (err) {
       panel.replaceChildren(loadError("The reports could not be loaded.", loadReports));
       return;
     }
+    const { items, total } = data;
     const groups = groupReports(items);
-    setCount("reports", groups.size);
+    setCount("reports", total > items.length ? `${groups.size}+` : groups.size);
     const keys = [...order.filter((k) => groups.has(k) || resolved.has(k)), ...[...groups.keys()].filter((k) => !order.includes(k))];
     order = keys;
     const list = h("ul", { class: "mod-list" });
@@ -114,6 +116,10 @@ export async function moderationView() {
     panel.replaceChildren(...[
       h("h2", { class: "sr-only" }, "Open reports"),
       groups.size || resolved.size ? list : null,
+      total > items.length
+        ? showMore(`These are the oldest ${items.length} of ${total} open reports.`, "Show more reports",
+          reportLimit < maxLoaded && (() => { reportLimit += batch; return loadReports(); }))
+        : null,
       groups.size ? null : emptyState("No open reports — nice and quiet.", "When someone reports a question or an answer, it shows up here."),
     ].filter(Boolean));
   }
@@ -207,12 +213,13 @@ export async function moderationView() {
   // ---- Hidden --------------------------------------------------------------
 
   const restored = new Map();
+  let hiddenLimit = batch; // the most recently hidden loaded; "Show more" adds a batch
 
   async function loadHidden() {
     const panel = panels.hidden;
     let data;
     try {
-      data = await hiddenItems();
+      data = await hiddenItems(hiddenLimit);
     } catch {
       panel.replaceChildren(loadError("The hidden questions and answers could not be loaded.", loadHidden));
       return;
@@ -220,22 +227,25 @@ export async function moderationView() {
     const items = [
       ...data.questions.map((q) => ({ key: `q:${q.id}`, question: q.id, answer: "", q, a: null, reason: q.hidden_reason, at: q.updated })),
       ...data.answers.map((a) => ({ key: `a:${a.id}`, question: a.question, answer: a.id, q: a.expand?.question, a, reason: a.hidden_reason, at: a.updated })),
-    ].sort((x, y) => (x.at < y.at ? 1 : -1));
-    setCount("hidden", items.length);
+    ].sort((x, y) => (x.at < y.at ? 1 : -1)).slice(0, hiddenLimit);
+    setCount("hidden", data.total);
     const list = h("ul", { class: "mod-list" });
     for (const it of items) list.append(h("li", {}, hiddenItem(it)));
     for (const stub of restored.values()) list.prepend(h("li", {}, stub));
     panel.replaceChildren(...[
       h("h2", { class: "sr-only" }, "Hidden questions and answers"),
       items.length || restored.size ? list : null,
+      data.total > items.length
+        ? showMore(`These are the ${items.length} most recently hidden of ${data.total}.`, "Show more hidden",
+          hiddenLimit < maxLoaded && (() => { hiddenLimit += batch; return loadHidden(); }))
+        : null,
       items.length ? null : emptyState("Nothing is hidden.", "Questions and answers moderators hide are listed here, to restore."),
     ].filter(Boolean));
   }
 
   async function refreshHiddenCount() {
     try {
-      const data = await hiddenItems();
-      setCount("hidden", data.questions.length + data.answers.length);
+      setCount("hidden", await hiddenCount());
     } catch {
       // the count comes back with the tab
     }
@@ -382,6 +392,23 @@ function userName(u) {
 
 function capital(s) {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// showMore says how much of a list is shown, with a button that loads the
+// next batch (none once PocketBase's largest page is loaded) and moves focus
+// to the first item it adds.
+function showMore(text, label, more) {
+  if (!more) return h("div", { class: "mod-more" }, h("p", {}, text, " Deal with these, and the next ones appear here."));
+  const button = h("button", { type: "button", class: "ghost" }, label);
+  const box = h("div", { class: "mod-more" }, h("p", {}, text), button);
+  button.addEventListener("click", async () => {
+    const shown = box.parentElement?.querySelectorAll(".mod-list > li").length || 0;
+    button.disabled = true;
+    await more();
+    const next = document.querySelectorAll(".mod-panel:not([hidden]) .mod-list > li")[shown];
+    next?.querySelector(".mod-item")?.focus();
+  });
+  return box;
 }
 
 function emptyState(title, text) {
