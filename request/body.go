@@ -166,12 +166,12 @@ func RecordBodyLimit(c *core.Collection, mediaType string) int64 {
 	return limit
 }
 
-// cappedBody stops a body at its cap with a 413 that names "body"; PocketBase
-// passes an *router.ApiError from a form parse through unchanged.
 func capBody(r *http.Request, limit int64) {
 	r.Body = &cappedBody{ReadCloser: r.Body, remaining: limit, limit: limit}
 }
 
+// cappedBody stops a body at its cap with a 413 that names "body"; PocketBase
+// passes an *router.ApiError from a form parse through unchanged.
 type cappedBody struct {
 	io.ReadCloser
 	remaining, limit int64
