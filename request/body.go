@@ -71,16 +71,10 @@ func checkBody(e *core.RequestEvent) error {
 			}
 		}
 	}
+	recordWrite := isRecordWrite(r.URL.Path)
 	limit := int64(-1) // PocketBase's own cap: superusers import collections and restore settings
-	if !isRecordWrite(r.URL.Path) && r.URL.Path != batchPath && !e.HasSuperuserAuth() {
-		// Without this a stranger's sign-in could send 32 MiB, read whole.
-		limit = MaxBody
-		if r.ContentLength > limit {
-			return tooLarge(limit)
-		}
-		capBody(r, limit)
-	}
-	if isRecordWrite(r.URL.Path) {
+	switch {
+	case recordWrite:
 		if r.ContentLength != 0 && !recordBodyTypes[mediaType] {
 			// PocketBase answers "Unsupported Content-Type" without naming
 			// what is wrong; name the body like every other unreadable one.
@@ -88,12 +82,14 @@ func checkBody(e *core.RequestEvent) error {
 		}
 		if collection, err := e.App.FindCachedCollectionByNameOrId(r.PathValue("collection")); err == nil {
 			limit = RecordBodyLimit(collection, mediaType)
-			// Refuse before reading when the size is declared; a chunked
-			// body (no Content-Length) stops at the cap while being read.
-			if r.ContentLength > limit {
-				return tooLarge(limit)
-			}
-			capBody(r, limit)
+		}
+	case r.URL.Path != batchPath && !e.HasSuperuserAuth():
+		// Without this a stranger's sign-in could send 32 MiB, read whole.
+		limit = MaxBody
+	}
+	if limit >= 0 {
+		if err := capBody(r, limit); err != nil {
+			return err
 		}
 	}
 	if mediaType != "application/json" {
@@ -113,7 +109,7 @@ func checkBody(e *core.RequestEvent) error {
 	if len(trimmed) == 0 {
 		return e.Next()
 	}
-	if isRecordWrite(r.URL.Path) && trimmed[0] == '{' {
+	if recordWrite && trimmed[0] == '{' {
 		// One pass for a record write: json/v2, as PocketBase decodes,
 		// refuses invalid UTF-8, invalid JSON and duplicate keys alike;
 		// only a refused body is read again, to say which.
@@ -130,7 +126,7 @@ func checkBody(e *core.RequestEvent) error {
 	if err := unreadable(raw); err != nil {
 		return err
 	}
-	if isRecordWrite(r.URL.Path) {
+	if recordWrite {
 		return BodyError(http.StatusBadRequest, "validation_not_object", "The request body must be a JSON object.")
 	}
 	return e.Next()
@@ -166,8 +162,14 @@ func RecordBodyLimit(c *core.Collection, mediaType string) int64 {
 	return limit
 }
 
-func capBody(r *http.Request, limit int64) {
+// capBody refuses r's body before reading when its declared size is past
+// limit; a chunked body (no Content-Length) stops at the cap while read.
+func capBody(r *http.Request, limit int64) error {
+	if r.ContentLength > limit {
+		return tooLarge(limit)
+	}
 	r.Body = &cappedBody{ReadCloser: r.Body, remaining: limit, limit: limit}
+	return nil
 }
 
 // cappedBody stops a body at its cap with a 413 that names "body"; PocketBase
